@@ -1,0 +1,104 @@
+import './lib/zod.ts';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { resolveJwtSecret } from './lib/secret.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { candidateRoutes } from './modules/candidates/candidates.routes.ts';
+import { demandRoutes } from './modules/demand/demand.routes.ts';
+import { documentRoutes } from './modules/documents/documents.routes.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { placementRoutes } from './modules/placements/placements.routes.ts';
+import { referenceRoutes } from './modules/reference/reference.routes.ts';
+import { reportRoutes } from './modules/reports/reports.routes.ts';
+import { trainingRoutes } from './modules/training/training.routes.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { openapiPlugin } from './plugins/openapi.ts';
+import { createServices, type Services } from './services.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  /** An open, migrated database (tests); otherwise one is opened from the config and migrated. */
+  database?: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Keeps national IDs, names and tokens out of the logs: the query string is dropped. */
+const requestSerializer = (req: { method: string; url: string; id: string }) => ({
+  id: req.id,
+  method: req.method,
+  path: req.url.split('?')[0],
+});
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+    }));
+  if (ownsDatabase) await migrateDatabase(database);
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, serializers: { req: requestSerializer } },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // One line per request, after the response: no bodies, no query strings.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.decorate('services', await createServices(database, config));
+  if (ownsDatabase) app.addHook('onClose', async () => database.close());
+
+  await app.register(errorsPlugin);
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin, { secret: resolveJwtSecret(config), expiresIn: config.jwtExpiresIn });
+  await app.register(openapiPlugin, { publicUrl: config.publicUrl });
+
+  await app.register(healthRoutes);
+  await app.register(userRoutes);
+  await app.register(referenceRoutes);
+  await app.register(auditRoutes);
+  await app.register(organisationRoutes);
+  await app.register(candidateRoutes);
+  await app.register(trainingRoutes);
+  await app.register(demandRoutes);
+  await app.register(placementRoutes);
+  await app.register(documentRoutes);
+  await app.register(reportRoutes);
+
+  return app;
+}

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { loadReferenceData } from '../modules/reference/reference.seed.ts';
+import type { Database } from './client.ts';
+
+export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** Applies the committed migrations, then loads the reference data (idempotent). */
+export async function migrateDatabase(database: Database): Promise<void> {
+  if (database.kind === 'postgres') {
+    // Two instances starting together must not both run the migrations.
+    const lock = await database.sql!.reserve();
+    await lock`select pg_advisory_lock(727274)`;
+    try {
+      await migratePostgres(database.db as unknown as PostgresJsDatabase, { migrationsFolder });
+      await loadReferenceData(database.db);
+    } finally {
+      await lock`select pg_advisory_unlock(727274)`;
+      lock.release();
+    }
+  } else {
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    await loadReferenceData(database.db);
+  }
+}

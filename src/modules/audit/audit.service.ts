@@ -1,0 +1,62 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { decodeCursor, pageOf } from '../../lib/pagination.ts';
+import { auditLog } from './audit.table.ts';
+
+export type AuditEntity =
+  | 'candidate'
+  | 'placement'
+  | 'certificate'
+  | 'user'
+  | 'job_order'
+  | 'enrollment'
+  | 'course';
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  entity: AuditEntity;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Strips fields that must never be copied into the audit trail. */
+function scrub(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value ?? null;
+  const { passwordHash: _p, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
+
+/** Writes one audit row; call it inside the transaction that makes the change. */
+export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    actorId: entry.actorId,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
+    before: scrub(entry.before),
+    after: scrub(entry.after),
+  });
+}
+
+export function createAuditService({ db }: { db: Db }) {
+  return {
+    async list(filter: { entity?: string; entityId?: string; limit: number; cursor?: string }) {
+      const cursor = decodeCursor(filter.cursor, 1);
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+            filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+            cursor ? lt(auditLog.id, Number(cursor[0])) : undefined,
+          ),
+        )
+        .orderBy(desc(auditLog.id))
+        .limit(filter.limit + 1);
+      return pageOf(rows, filter.limit, (r) => [r.id]);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const trainingCenters = pgTable('training_centers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  provinceCode: text('province_code').notNull(),
+  licenseNo: text('license_no'),
+  /** Prefix of certificate serials, e.g. LA in LA-2026-000123. */
+  serialPrefix: text('serial_prefix').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const partners = pgTable(
+  'partners',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    nameJa: text('name_ja'),
+    kind: text('kind').notNull(),
+    prefectureCode: text('prefecture_code'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'partners_kind_check',
+      sql`${t.kind} in ('prefecture', 'municipality', 'supervising_org', 'employer', 'support_org', 'agency')`,
+    ),
+  ],
+);
+
+/** Japanese-invested firms in Viet Nam that hire returnees. */
+export const homeEmployers = pgTable(
+  'home_employers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    provinceCode: text('province_code').notNull(),
+    industrialPark: text('industrial_park'),
+    sector: text('sector').notNull(),
+    investorCountry: text('investor_country').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('home_employers_province_idx').on(t.provinceCode, t.sector)],
+);
+
+export const agreements = pgTable(
+  'agreements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    provinceCode: text('province_code').notNull(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    kind: text('kind').notNull(),
+    signedOn: date('signed_on', { mode: 'string' }).notNull(),
+    fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
+    title: text('title'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('agreements_kind_check', sql`${t.kind} in ('mou', 'joint_declaration', 'friendship')`),
+    index('agreements_province_idx').on(t.provinceCode),
+  ],
+);

@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { candidates } from '../candidates/candidates.table.ts';
+import { trainingCenters } from '../organisations/organisations.table.ts';
+
+export const courses = pgTable(
+  'courses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    trainingCenterId: uuid('training_center_id')
+      .notNull()
+      .references(() => trainingCenters.id),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    endsOn: date('ends_on', { mode: 'string' }).notNull(),
+    hours: integer('hours').notNull(),
+    capacity: integer('capacity'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('courses_kind_check', sql`${t.kind} in ('language', 'vocational', 'orientation')`),
+    check('courses_dates_check', sql`${t.endsOn} >= ${t.startsOn}`),
+    check('courses_hours_check', sql`${t.hours} > 0`),
+    check('courses_capacity_check', sql`${t.capacity} is null or ${t.capacity} > 0`),
+    index('courses_center_idx').on(t.trainingCenterId, t.startsOn),
+  ],
+);
+
+export const enrollments = pgTable(
+  'enrollments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    candidateId: uuid('candidate_id')
+      .notNull()
+      .references(() => candidates.id),
+    outcome: text('outcome'),
+    score: numeric('score', { precision: 6, scale: 2, mode: 'number' }),
+    jlptLevel: text('jlpt_level'),
+    enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull().defaultNow(),
+    resultAt: timestamp('result_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('enrollments_course_candidate_unique').on(t.courseId, t.candidateId),
+    index('enrollments_candidate_idx').on(t.candidateId),
+    check(
+      'enrollments_outcome_check',
+      sql`${t.outcome} is null or ${t.outcome} in ('passed', 'failed', 'withdrawn')`,
+    ),
+    check(
+      'enrollments_jlpt_check',
+      sql`${t.jlptLevel} is null or ${t.jlptLevel} in ('N5', 'N4', 'N3', 'N2', 'N1')`,
+    ),
+  ],
+);

@@ -1,0 +1,191 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../lib/errors.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const TYPE_BASE = 'https://kakehashi.example/problems/';
+
+export function sendProblem(reply: FastifyReply, problem: Problem) {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({ ...problem, type: TYPE_BASE + problem.type });
+}
+
+/** PostgreSQL error fields, found on the error or on its `cause` (drizzle wraps driver errors). */
+interface PgErrorLike {
+  code: string;
+  constraint?: string;
+  constraint_name?: string;
+  detail?: string;
+}
+
+function findPgError(err: unknown): PgErrorLike | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const c = e as { code?: unknown; cause?: unknown; severity?: unknown };
+    if (
+      typeof c.code === 'string' &&
+      /^[0-9A-Z]{5}$/.test(c.code) &&
+      ('severity' in c || 'constraint' in c || 'constraint_name' in c)
+    ) {
+      return c as PgErrorLike;
+    }
+    e = c.cause;
+  }
+  return undefined;
+}
+
+/** Constraint names → the field a client sent and the rule it broke. */
+const CONSTRAINT_FIELDS: Record<string, FieldError> = {
+  candidates_national_id_unique: { path: 'nationalId', message: 'is already registered' },
+  users_email_unique: { path: 'email', message: 'is already in use' },
+  placements_one_open_per_candidate: { path: 'candidateId', message: 'already has an open placement' },
+  enrollments_course_candidate_unique: { path: 'candidateId', message: 'is already enrolled in this course' },
+  certificates_enrollment_valid_unique: { path: 'enrollmentId', message: 'already has a valid certificate' },
+};
+
+export function problemFromPgError(pg: PgErrorLike): Problem | undefined {
+  const constraint = pg.constraint ?? pg.constraint_name ?? '';
+  const field = CONSTRAINT_FIELDS[constraint];
+  switch (pg.code) {
+    case '23505':
+      return {
+        type: 'conflict',
+        title: 'Conflict',
+        status: 409,
+        detail: field ? `${field.path} ${field.message}.` : 'This record already exists.',
+        errors: field ? [field] : undefined,
+      };
+    case '23503':
+      return {
+        type: 'bad-request',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'A referenced record does not exist.',
+      };
+    case '23514':
+    case '23502':
+      return {
+        type: 'validation',
+        title: 'Validation Failed',
+        status: 400,
+        detail: `The data breaks a rule (${constraint || 'not null'}).`,
+      };
+    case '40001':
+    case '40P01':
+    case '55P03':
+      return {
+        type: 'conflict',
+        title: 'Conflict',
+        status: 409,
+        detail: 'Someone else changed this at the same moment; try again.',
+      };
+    case '22001':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22P02':
+    case '22021':
+      return {
+        type: 'bad-request',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'A value is out of range or malformed.',
+      };
+    default:
+      return undefined;
+  }
+}
+
+function toProblem(err: FastifyError | Error): Problem {
+  if (err instanceof AppError) {
+    return { type: err.type, title: err.title, status: err.status, detail: err.message, errors: err.errors };
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as FastifyError).validationContext;
+    const errors = err.validation.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (where ?? 'body'),
+      message: v.message,
+    }));
+    return {
+      type: 'validation',
+      title: 'Validation Failed',
+      status: 400,
+      detail: `The ${where === 'querystring' ? 'query string' : (where ?? 'request')} is not valid: ${errors
+        .map((e) => `${e.path} ${e.message}`)
+        .join('; ')}.`,
+      errors,
+    };
+  }
+  const pg = findPgError(err);
+  if (pg) {
+    const problem = problemFromPgError(pg);
+    if (problem) return problem;
+  }
+  const status = (err as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = (err as FastifyError).code;
+    const titles: Record<number, string> = {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      405: 'Method Not Allowed',
+      406: 'Not Acceptable',
+      409: 'Conflict',
+      413: 'Payload Too Large',
+      415: 'Unsupported Media Type',
+      429: 'Too Many Requests',
+    };
+    let detail = err.message;
+    if (err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+      detail = `The body is not valid JSON: ${err.message}`;
+    if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') detail = 'The body is empty; send a JSON object.';
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') detail = 'The body is larger than this service accepts.';
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') detail = 'This Content-Type is not accepted here.';
+    if (code?.startsWith('FST_JWT_') || status === 401) detail = 'A valid bearer token is required.';
+    return {
+      type: status === 401 ? 'unauthorized' : status === 429 ? 'rate-limited' : `http-${status}`,
+      title: titles[status] ?? 'Client Error',
+      status,
+      detail,
+    };
+  }
+  return {
+    type: 'internal',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'Something went wrong on our side.',
+  };
+}
+
+/** One error handler and one not-found handler: every error leaves as problem+json. */
+export const errorsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err, request, reply) => {
+      const problem = toProblem(err as FastifyError);
+      if (problem.status >= 500) request.log.error({ err }, 'request failed');
+      else if (problem.status !== 401 && problem.status !== 404)
+        request.log.info({ status: problem.status, type: problem.type }, problem.detail);
+      return sendProblem(reply, problem);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, {
+        type: 'not-found',
+        title: 'Not Found',
+        status: 404,
+        detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
+      }),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,54 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const app = await buildApp(config);
+  const admin = await app.services.users.ensureFirstAdmin(config.adminEmail, config.adminPassword);
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info({ signal }, 'closing');
+    await app.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const db = config.databaseUrl
+    ? 'PostgreSQL (DATABASE_URL)'
+    : `embedded PostgreSQL (PGlite) in ${config.dataDir}`;
+  const lines = ['', `Kakehashi is listening on ${base}`, `  API docs:  ${base}/docs`, `  Database:  ${db}`];
+  if (admin) {
+    lines.push(
+      `  First admin created: ${admin.email}`,
+      admin.generated
+        ? `  Its generated password (shown once, set ADMIN_PASSWORD to choose one): ${admin.password}`
+        : '  Its password is the ADMIN_PASSWORD you set.',
+    );
+  }
+  lines.push(
+    '  Log in:',
+    `    curl -s ${base}/auth/login -H 'content-type: application/json' \\`,
+    `      -d '{"email":"${admin?.email ?? config.adminEmail ?? 'admin@kakehashi.local'}","password":"…"}'`,
+    '',
+  );
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
