@@ -22,7 +22,7 @@ CREATE TABLE "candidate_status_history" (
 --> statement-breakpoint
 CREATE TABLE "candidates" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"code" text DEFAULT ('KH-' || to_char(now(), 'YYYY') || '-' || lpad(nextval('candidate_code_seq')::text, 6, '0')) NOT NULL,
+	"code" text DEFAULT ('KH-' || to_char(now(), 'YYYY') || '-' || regexp_replace(lpad(nextval('candidate_code_seq')::text, 12, '0'), '^0{0,6}', '')) NOT NULL,
 	"full_name" text NOT NULL,
 	"name_search" text NOT NULL,
 	"date_of_birth" date NOT NULL,
@@ -81,11 +81,21 @@ CREATE TABLE "certificates" (
 	"candidate_id" uuid NOT NULL,
 	"training_center_id" uuid NOT NULL,
 	"issued_on" date NOT NULL,
+	"holder_name" text NOT NULL,
+	"holder_birth_date" date NOT NULL,
+	"course_name" text NOT NULL,
+	"course_kind" text NOT NULL,
+	"course_hours" integer NOT NULL,
+	"course_starts_on" date NOT NULL,
+	"course_ends_on" date NOT NULL,
+	"score" numeric(6, 2),
+	"jlpt_level" text,
 	"issued_by" uuid,
 	"revoked_at" timestamp with time zone,
 	"revoke_reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "certificates_type_check" CHECK ("certificates"."type" in ('training_completion', 'orientation'))
+	CONSTRAINT "certificates_type_check" CHECK ("certificates"."type" in ('training_completion', 'orientation')),
+	CONSTRAINT "certificates_course_kind_check" CHECK ("certificates"."course_kind" in ('language', 'vocational', 'orientation'))
 );
 --> statement-breakpoint
 CREATE TABLE "serial_counters" (
@@ -95,16 +105,60 @@ CREATE TABLE "serial_counters" (
 	CONSTRAINT "serial_counters_training_center_id_year_pk" PRIMARY KEY("training_center_id","year")
 );
 --> statement-breakpoint
+CREATE TABLE "alerts" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"kind" text NOT NULL,
+	"subject_type" text NOT NULL,
+	"subject_id" uuid NOT NULL,
+	"threshold_days" integer NOT NULL,
+	"due_on" date NOT NULL,
+	"message" text NOT NULL,
+	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"candidate_id" uuid,
+	"candidate_code" text,
+	"placement_id" uuid,
+	"job_order_id" uuid,
+	"training_center_id" uuid,
+	"province_code_2025" text,
+	"partner_id" uuid,
+	"status" text DEFAULT 'open' NOT NULL,
+	"raised_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closed_at" timestamp with time zone,
+	"closed_by" uuid,
+	"close_note" text,
+	CONSTRAINT "alerts_status_check" CHECK ("alerts"."status" in ('open', 'closed')),
+	CONSTRAINT "alerts_kind_check" CHECK ("alerts"."kind" in ('contract_ending', 'departure_without_orientation', 'interview_without_selection', 'ready_too_long'))
+);
+--> statement-breakpoint
+CREATE TABLE "job_runs" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"job_name" text NOT NULL,
+	"trigger" text NOT NULL,
+	"scheduled_for" timestamp with time zone,
+	"status" text NOT NULL,
+	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone,
+	"counts" jsonb,
+	"error" text,
+	"instance" text NOT NULL,
+	"actor_id" uuid,
+	CONSTRAINT "job_runs_status_check" CHECK ("job_runs"."status" in ('running', 'succeeded', 'failed', 'skipped')),
+	CONSTRAINT "job_runs_trigger_check" CHECK ("job_runs"."trigger" in ('scheduled', 'manual'))
+);
+--> statement-breakpoint
 CREATE TABLE "agreements" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"province_code" text NOT NULL,
+	"province_boundaries" text DEFAULT '2025' NOT NULL,
+	"province_2025" text NOT NULL,
 	"partner_id" uuid NOT NULL,
 	"kind" text NOT NULL,
 	"signed_on" date NOT NULL,
 	"fields" text[] DEFAULT '{}'::text[] NOT NULL,
 	"title" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "agreements_kind_check" CHECK ("agreements"."kind" in ('mou', 'joint_declaration', 'friendship'))
+	CONSTRAINT "agreements_kind_check" CHECK ("agreements"."kind" in ('mou', 'joint_declaration', 'friendship')),
+	CONSTRAINT "agreements_boundaries_check" CHECK ("agreements"."province_boundaries" in ('2008', '2025'))
 );
 --> statement-breakpoint
 CREATE TABLE "home_employers" (
@@ -114,7 +168,8 @@ CREATE TABLE "home_employers" (
 	"industrial_park" text,
 	"sector" text NOT NULL,
 	"investor_country" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "home_employers_investor_country_check" CHECK ("home_employers"."investor_country" ~ '^[A-Z]{2}$')
 );
 --> statement-breakpoint
 CREATE TABLE "partners" (
@@ -133,7 +188,8 @@ CREATE TABLE "training_centers" (
 	"province_code" text NOT NULL,
 	"license_no" text,
 	"serial_prefix" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "training_centers_serial_prefix_check" CHECK ("training_centers"."serial_prefix" ~ '^[A-Z]{2,6}$')
 );
 --> statement-breakpoint
 CREATE TABLE "placements" (
@@ -193,6 +249,70 @@ CREATE TABLE "vn_provinces" (
 	CONSTRAINT "vn_provinces_boundaries_check" CHECK ("vn_provinces"."boundaries" in ('2008', '2025'))
 );
 --> statement-breakpoint
+CREATE TABLE "report_departure_rollup" (
+	"grain" text NOT NULL,
+	"period" date NOT NULL,
+	"province_code" text NOT NULL,
+	"boundaries" text NOT NULL,
+	"destination_country" text NOT NULL,
+	"program" text NOT NULL,
+	"field" text NOT NULL,
+	"gender" text NOT NULL,
+	"departed" integer NOT NULL,
+	CONSTRAINT "report_departure_rollup_pk" PRIMARY KEY("grain","period","province_code","boundaries","destination_country","program","field","gender"),
+	CONSTRAINT "report_departure_rollup_grain_check" CHECK ("report_departure_rollup"."grain" in ('month', 'year'))
+);
+--> statement-breakpoint
+CREATE TABLE "report_pipeline_rollup" (
+	"province_2025" text NOT NULL,
+	"training_center_id" uuid NOT NULL,
+	"status" text NOT NULL,
+	"candidates" integer NOT NULL,
+	CONSTRAINT "report_pipeline_rollup_pk" PRIMARY KEY("province_2025","training_center_id","status")
+);
+--> statement-breakpoint
+CREATE TABLE "report_placement_facts" (
+	"placement_id" uuid PRIMARY KEY NOT NULL,
+	"candidate_id" uuid NOT NULL,
+	"departed_on" date NOT NULL,
+	"returned_on" date,
+	"province_code" text NOT NULL,
+	"boundaries" text NOT NULL,
+	"destination_country" text NOT NULL,
+	"prefecture_code" text NOT NULL,
+	"program" text NOT NULL,
+	"field" text NOT NULL,
+	"gender" text NOT NULL,
+	"reintegrated" boolean NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "report_prefecture_rollup" (
+	"grain" text NOT NULL,
+	"period" date NOT NULL,
+	"prefecture_code" text NOT NULL,
+	"program" text NOT NULL,
+	"field" text NOT NULL,
+	"gender" text NOT NULL,
+	"departed" integer NOT NULL,
+	CONSTRAINT "report_prefecture_rollup_pk" PRIMARY KEY("grain","period","prefecture_code","program","field","gender"),
+	CONSTRAINT "report_prefecture_rollup_grain_check" CHECK ("report_prefecture_rollup"."grain" in ('month', 'year'))
+);
+--> statement-breakpoint
+CREATE TABLE "report_return_rollup" (
+	"grain" text NOT NULL,
+	"period" date NOT NULL,
+	"province_code" text NOT NULL,
+	"boundaries" text NOT NULL,
+	"destination_country" text NOT NULL,
+	"program" text NOT NULL,
+	"field" text NOT NULL,
+	"gender" text NOT NULL,
+	"returned" integer NOT NULL,
+	"reintegrated" integer NOT NULL,
+	CONSTRAINT "report_return_rollup_pk" PRIMARY KEY("grain","period","province_code","boundaries","destination_country","program","field","gender"),
+	CONSTRAINT "report_return_rollup_grain_check" CHECK ("report_return_rollup"."grain" in ('month', 'year'))
+);
+--> statement-breakpoint
 CREATE TABLE "courses" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"training_center_id" uuid NOT NULL,
@@ -219,6 +339,7 @@ CREATE TABLE "enrollments" (
 	"enrolled_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"result_at" timestamp with time zone,
 	CONSTRAINT "enrollments_outcome_check" CHECK ("enrollments"."outcome" is null or "enrollments"."outcome" in ('passed', 'failed', 'withdrawn')),
+	CONSTRAINT "enrollments_score_check" CHECK ("enrollments"."score" is null or ("enrollments"."score" >= 0 and "enrollments"."score" <= 100)),
 	CONSTRAINT "enrollments_jlpt_check" CHECK ("enrollments"."jlpt_level" is null or "enrollments"."jlpt_level" in ('N5', 'N4', 'N3', 'N2', 'N1'))
 );
 --> statement-breakpoint
@@ -261,13 +382,26 @@ CREATE INDEX "candidate_status_history_candidate_idx" ON "candidate_status_histo
 CREATE UNIQUE INDEX "candidates_code_unique" ON "candidates" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "candidates_national_id_unique" ON "candidates" USING btree ("national_id");--> statement-breakpoint
 CREATE INDEX "candidates_center_idx" ON "candidates" USING btree ("training_center_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "candidates_province_created_idx" ON "candidates" USING btree ("home_province_2025","created_at","id");--> statement-breakpoint
+CREATE INDEX "candidates_created_idx" ON "candidates" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "candidates_province_idx" ON "candidates" USING btree ("home_province_2025","status");--> statement-breakpoint
 CREATE INDEX "candidates_status_idx" ON "candidates" USING btree ("status","occupation_field");--> statement-breakpoint
 CREATE INDEX "job_orders_partner_idx" ON "job_orders" USING btree ("partner_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "certificates_serial_unique" ON "certificates" USING btree ("serial");--> statement-breakpoint
 CREATE UNIQUE INDEX "certificates_enrollment_valid_unique" ON "certificates" USING btree ("enrollment_id") WHERE "certificates"."revoked_at" is null;--> statement-breakpoint
-CREATE INDEX "agreements_province_idx" ON "agreements" USING btree ("province_code");--> statement-breakpoint
+CREATE INDEX "certificates_candidate_idx" ON "certificates" USING btree ("candidate_id","created_at");--> statement-breakpoint
+CREATE INDEX "certificates_center_idx" ON "certificates" USING btree ("training_center_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "alerts_once_unique" ON "alerts" USING btree ("kind","subject_id","threshold_days","due_on");--> statement-breakpoint
+CREATE INDEX "alerts_status_idx" ON "alerts" USING btree ("status","raised_at","id");--> statement-breakpoint
+CREATE INDEX "alerts_center_idx" ON "alerts" USING btree ("training_center_id","status","raised_at");--> statement-breakpoint
+CREATE INDEX "alerts_province_idx" ON "alerts" USING btree ("province_code_2025","status","raised_at");--> statement-breakpoint
+CREATE INDEX "alerts_partner_idx" ON "alerts" USING btree ("partner_id","status","raised_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "job_runs_tick_unique" ON "job_runs" USING btree ("job_name","scheduled_for") WHERE "job_runs"."scheduled_for" is not null;--> statement-breakpoint
+CREATE INDEX "job_runs_job_idx" ON "job_runs" USING btree ("job_name","id");--> statement-breakpoint
+CREATE INDEX "agreements_province_idx" ON "agreements" USING btree ("province_2025","signed_on");--> statement-breakpoint
+CREATE INDEX "agreements_partner_idx" ON "agreements" USING btree ("partner_id");--> statement-breakpoint
 CREATE INDEX "home_employers_province_idx" ON "home_employers" USING btree ("province_code","sector");--> statement-breakpoint
+CREATE INDEX "training_centers_province_idx" ON "training_centers" USING btree ("province_code");--> statement-breakpoint
 CREATE UNIQUE INDEX "placements_one_open_per_candidate" ON "placements" USING btree ("candidate_id") WHERE "placements"."status" in ('planned', 'departed');--> statement-breakpoint
 CREATE INDEX "placements_candidate_idx" ON "placements" USING btree ("candidate_id");--> statement-breakpoint
 CREATE INDEX "placements_job_order_idx" ON "placements" USING btree ("job_order_id");--> statement-breakpoint
@@ -275,6 +409,9 @@ CREATE INDEX "placements_departed_idx" ON "placements" USING btree ("departed_on
 CREATE INDEX "placements_returned_idx" ON "placements" USING btree ("returned_on");--> statement-breakpoint
 CREATE INDEX "reintegrations_candidate_idx" ON "reintegrations" USING btree ("candidate_id");--> statement-breakpoint
 CREATE INDEX "vn_provinces_code_2025_idx" ON "vn_provinces" USING btree ("code_2025");--> statement-breakpoint
+CREATE INDEX "report_placement_facts_departed_idx" ON "report_placement_facts" USING btree ("departed_on");--> statement-breakpoint
+CREATE INDEX "report_placement_facts_returned_idx" ON "report_placement_facts" USING btree ("returned_on") WHERE "report_placement_facts"."returned_on" is not null;--> statement-breakpoint
+CREATE INDEX "report_placement_facts_candidate_idx" ON "report_placement_facts" USING btree ("candidate_id");--> statement-breakpoint
 CREATE INDEX "courses_center_idx" ON "courses" USING btree ("training_center_id","starts_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "enrollments_course_candidate_unique" ON "enrollments" USING btree ("course_id","candidate_id");--> statement-breakpoint
 CREATE INDEX "enrollments_candidate_idx" ON "enrollments" USING btree ("candidate_id");--> statement-breakpoint

@@ -25,6 +25,8 @@ import { createServices, type Services } from './services.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** Every route with who may call it: the authorization matrix test is generated from this. */
+    routeList: { method: string; url: string; auth: 'public' | readonly string[] | undefined }[];
   }
 }
 
@@ -63,6 +65,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  const routeList: FastifyInstance['routeList'] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeList.push({ method, url: route.url, auth: route.config?.auth });
+    }
+  });
 
   // One line per request, after the response: no bodies, no query strings.
   app.addHook('onResponse', async (request, reply) => {

@@ -1,8 +1,20 @@
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const cron = z.string().refine((v) => validCron(v), 'must be a cron expression such as "30 2 * * *"');
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const envSchema = z
   .object({
@@ -32,6 +44,13 @@ const envSchema = z
       .min(1024)
       .default(50 * 1024 * 1024),
     RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
+    // Schedules of the jobs in src/jobs (cron syntax, read in CRON_TIMEZONE).
+    CRON_TIMEZONE: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh')
+      .default('Asia/Ho_Chi_Minh'),
+    CRON_DEADLINE_ALERTS: cron.default('15 6 * * *'),
+    CRON_DATA_RETENTION: cron.default('30 2 * * *'),
   })
   .superRefine((env, ctx) => {
     // A production start must never fall back to a generated or default signing key.
@@ -58,6 +77,9 @@ export interface Config {
   readonly loginRateLimit: number;
   readonly bodyLimitBytes: number;
   readonly retentionYears: number;
+  readonly cronTimezone: string;
+  /** Cron expression per job name (src/jobs/registry.ts). */
+  readonly cronSchedules: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -96,5 +118,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     retentionYears: e.RETENTION_YEARS,
+    cronTimezone: e.CRON_TIMEZONE,
+    cronSchedules: Object.freeze({
+      'deadline-alerts': e.CRON_DEADLINE_ALERTS,
+      'data-retention': e.CRON_DATA_RETENTION,
+    }),
   });
 }

@@ -4,6 +4,7 @@ export * from '../modules/candidates/candidates.table.ts';
 export * from '../modules/demand/demand.table.ts';
 export * from '../modules/documents/documents.table.ts';
 export * from '../modules/organisations/organisations.table.ts';
+export * from '../modules/operations/operations.table.ts';
 export * from '../modules/placements/placements.table.ts';
 export * from '../modules/reference/reference.table.ts';
 export * from '../modules/training/training.table.ts';

@@ -96,6 +96,33 @@ export function createSeed(db: Db) {
         .returning();
       return row!;
     },
+    /** A placement row as written directly (status and dates as given; no lifecycle checks). */
+    async placement(values: Insert<typeof t.placements> & { candidateId: string }) {
+      const destinationCountry = values.destinationCountry ?? 'JP';
+      const [row] = await db
+        .insert(t.placements)
+        .values({
+          destinationCountry,
+          prefectureCode: destinationCountry === 'JP' ? '33' : null,
+          employerName: '株式会社テスト',
+          program: destinationCountry === 'JP' ? 'titp_1' : 'other',
+          field: 'construction',
+          contractStart: '2024-01-01',
+          contractEnd: '2027-01-01',
+          ...values,
+        })
+        .returning();
+      return row!;
+    },
+    async reintegration(
+      values: Insert<typeof t.reintegrations> & { candidateId: string; homeEmployerId: string },
+    ) {
+      const [row] = await db
+        .insert(t.reintegrations)
+        .values({ startedOn: '2026-01-05', position: 'Tổ trưởng sản xuất', ...values })
+        .returning();
+      return row!;
+    },
   };
   return seed;
 }

@@ -33,11 +33,11 @@ export const candidates = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     /** Pseudonymous public code, the only identifier a partner sees before selection. */
-    code: text('code')
-      .notNull()
-      .default(
-        sql`('KH-' || to_char(now(), 'YYYY') || '-' || lpad(nextval('candidate_code_seq')::text, 6, '0'))`,
-      ),
+    code: text('code').notNull().default(
+      // At least six digits, more once the sequence passes 999,999 (lpad alone would truncate
+      // 1000000 to 100000 and collide).
+      sql`('KH-' || to_char(now(), 'YYYY') || '-' || regexp_replace(lpad(nextval('candidate_code_seq')::text, 12, '0'), '^0{0,6}', ''))`,
+    ),
     fullName: text('full_name').notNull(),
     /** Lower-case, diacritics removed (đ → d): what `q` searches. */
     nameSearch: text('name_search').notNull(),
@@ -77,7 +77,10 @@ export const candidates = pgTable(
       sql`${t.jlptLevel} is null or ${t.jlptLevel} in ('N5', 'N4', 'N3', 'N2', 'N1')`,
     ),
     check('candidates_version_check', sql`${t.version} >= 1`),
+    // Keyset pagination (createdAt, id) per scope: a center's trainees, a province's, everyone's.
     index('candidates_center_idx').on(t.trainingCenterId, t.createdAt, t.id),
+    index('candidates_province_created_idx').on(t.homeProvince2025, t.createdAt, t.id),
+    index('candidates_created_idx').on(t.createdAt, t.id),
     index('candidates_province_idx').on(t.homeProvince2025, t.status),
     index('candidates_status_idx').on(t.status, t.occupationField),
   ],

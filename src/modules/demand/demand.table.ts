@@ -21,7 +21,7 @@ export const jobOrders = pgTable(
     ageMax: integer('age_max'),
     interviewOn: date('interview_on', { mode: 'string' }),
     departureBy: date('departure_by', { mode: 'string' }),
-    status: text('status').notNull().default('open'),
+    status: text('status').$type<'open' | 'filled' | 'closed'>().notNull().default('open'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import {
   check,
   date,
+  index,
   integer,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -31,6 +33,18 @@ export const certificates = pgTable(
       .notNull()
       .references(() => trainingCenters.id),
     issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+    // What the paper says, frozen at issue: a reprint or a verification years later shows the
+    // certificate as issued, even if the candidate or course record is later corrected or anonymised
+    // (a correction means revoking and reissuing).
+    holderName: text('holder_name').notNull(),
+    holderBirthDate: date('holder_birth_date', { mode: 'string' }).notNull(),
+    courseName: text('course_name').notNull(),
+    courseKind: text('course_kind').notNull(),
+    courseHours: integer('course_hours').notNull(),
+    courseStartsOn: date('course_starts_on', { mode: 'string' }).notNull(),
+    courseEndsOn: date('course_ends_on', { mode: 'string' }).notNull(),
+    score: numeric('score', { precision: 6, scale: 2, mode: 'number' }),
+    jlptLevel: text('jlpt_level'),
     issuedBy: uuid('issued_by'),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokeReason: text('revoke_reason'),
@@ -41,10 +55,13 @@ export const certificates = pgTable(
     // One valid certificate per enrollment; a revoked one may be reissued.
     uniqueIndex('certificates_enrollment_valid_unique').on(t.enrollmentId).where(sql`${t.revokedAt} is null`),
     check('certificates_type_check', sql`${t.type} in ('training_completion', 'orientation')`),
+    check('certificates_course_kind_check', sql`${t.courseKind} in ('language', 'vocational', 'orientation')`),
+    index('certificates_candidate_idx').on(t.candidateId, t.createdAt),
+    index('certificates_center_idx').on(t.trainingCenterId, t.createdAt),
   ],
 );
 
-/** Per center and year, the last serial number issued; incremented with UPDATE … RETURNING. */
+/** Per center and year, the last serial number issued; bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING. */
 export const serialCounters = pgTable(
   'serial_counters',
   {

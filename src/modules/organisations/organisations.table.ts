@@ -1,15 +1,23 @@
 import { sql } from 'drizzle-orm';
 import { check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export const trainingCenters = pgTable('training_centers', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  provinceCode: text('province_code').notNull(),
-  licenseNo: text('license_no'),
-  /** Prefix of certificate serials, e.g. LA in LA-2026-000123. */
-  serialPrefix: text('serial_prefix').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const trainingCenters = pgTable(
+  'training_centers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** A 2025-boundary province code. */
+    provinceCode: text('province_code').notNull(),
+    licenseNo: text('license_no'),
+    /** Prefix of certificate serials, e.g. LA in LA-2026-000123. */
+    serialPrefix: text('serial_prefix').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('training_centers_serial_prefix_check', sql`${t.serialPrefix} ~ '^[A-Z]{2,6}$'`),
+    index('training_centers_province_idx').on(t.provinceCode),
+  ],
+);
 
 export const partners = pgTable(
   'partners',
@@ -41,14 +49,21 @@ export const homeEmployers = pgTable(
     investorCountry: text('investor_country').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('home_employers_province_idx').on(t.provinceCode, t.sector)],
+  (t) => [
+    index('home_employers_province_idx').on(t.provinceCode, t.sector),
+    check('home_employers_investor_country_check', sql`${t.investorCountry} ~ '^[A-Z]{2}$'`),
+  ],
 );
 
 export const agreements = pgTable(
   'agreements',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** The code as signed: a 2008 code for agreements signed before the 2025 merger. */
     provinceCode: text('province_code').notNull(),
+    provinceBoundaries: text('province_boundaries').notNull().default('2025'),
+    /** The 2025 unit the signing province lies in: the provinceCode filter keys on it. */
+    province2025: text('province_2025').notNull(),
     partnerId: uuid('partner_id')
       .notNull()
       .references(() => partners.id),
@@ -60,6 +75,8 @@ export const agreements = pgTable(
   },
   (t) => [
     check('agreements_kind_check', sql`${t.kind} in ('mou', 'joint_declaration', 'friendship')`),
-    index('agreements_province_idx').on(t.provinceCode),
+    check('agreements_boundaries_check', sql`${t.provinceBoundaries} in ('2008', '2025')`),
+    index('agreements_province_idx').on(t.province2025, t.signedOn),
+    index('agreements_partner_idx').on(t.partnerId),
   ],
 );

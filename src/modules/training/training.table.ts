@@ -61,6 +61,7 @@ export const enrollments = pgTable(
       'enrollments_outcome_check',
       sql`${t.outcome} is null or ${t.outcome} in ('passed', 'failed', 'withdrawn')`,
     ),
+    check('enrollments_score_check', sql`${t.score} is null or (${t.score} >= 0 and ${t.score} <= 100)`),
     check(
       'enrollments_jlpt_check',
       sql`${t.jlptLevel} is null or ${t.jlptLevel} in ('N5', 'N4', 'N3', 'N2', 'N1')`,

@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: every performance target of DESIGN.md, each measured against its baseline in the
+ * same run on this machine, printed as a table and as one JSON line.
+ *
+ * Runs on PostgreSQL: each part gets a fresh database on BENCH_SERVER_URL (default the local server,
+ * postgres@127.0.0.1:5432). `--only http,import,reports,pdf,rss` picks parts; `--candidates N` sets
+ * the report volume (default 1,000,000); `--quick` shortens the load runs.
+ */
+import { parseArgs } from 'node:util';
+import { benchCandidateGet, benchRss, seedCandidates } from './http.ts';
+import { benchImport } from './import.ts';
+import { type BenchResult, printTable, scratchDatabase } from './lib.ts';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    candidates: { type: 'string', default: '1000000' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const parts = new Set((values.only ?? 'http,import,reports,pdf,rss').split(','));
+const quick = values.quick;
+const results: BenchResult[] = [];
+
+async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const db = await scratchDatabase();
+  try {
+    return await fn(db.url);
+  } finally {
+    await db.drop();
+  }
+}
+
+async function part(name: string, fn: () => Promise<BenchResult[]>) {
+  if (!parts.has(name)) return;
+  console.error(`… ${name}`);
+  const started = performance.now();
+  results.push(...(await fn()));
+  console.error(`  ${name} done in ${Math.round((performance.now() - started) / 1000)} s`);
+}
+
+await part('http', () => withDatabase((url) => benchCandidateGet(url, quick ? 5 : 10)));
+await part('import', () => withDatabase((url) => benchImport(url, quick ? 20_000 : 100_000)));
+await part('reports', async () => {
+  const { benchReports } = await import('./reports.ts');
+  return benchReports({ candidates: Number(values.candidates) });
+});
+await part('pdf', async () => {
+  const { benchPdf } = await import('./pdf.ts');
+  return benchPdf();
+});
+await part('rss', () =>
+  withDatabase(async (url) => {
+    await seedCandidates(url, 20_000);
+    return benchRss(url, quick ? 15 : 60);
+  }),
+);
+
+console.log('');
+printTable(results);
+console.log(JSON.stringify({ bench: results }));
+if (results.some((r) => !r.met)) process.exitCode = 1;

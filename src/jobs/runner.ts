@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { queryRows } from '../db/query.ts';
+import { type JobRunStatus, jobRuns } from '../modules/operations/operations.table.ts';
+import { JOBS } from './registry.ts';
+import type { JobDefinition } from './types.ts';
+
+export type JobRun = typeof jobRuns.$inferSelect;
+
+/** Namespace of the job locks (first key of the two-key advisory lock); migrations use 727274. */
+const LOCK_NAMESPACE = 727275;
+
+/** A stable 32-bit key per job name: every instance derives the same lock from the same name. */
+export function jobLockKey(name: string): number {
+  return createHash('sha256').update(`kakehashi.job:${name}`).digest().readInt32BE(0);
+}
+
+export interface JobRunnerOptions {
+  database: Database;
+  config: Config;
+  jobs?: readonly JobDefinition[];
+  /** The wall clock for run records and manual runs; tests inject one. */
+  clock?: () => Date;
+  /** Names this process in `job_runs.instance`. */
+  instance?: string;
+}
+
+export interface RunRequest {
+  trigger: 'scheduled' | 'manual';
+  /** The cron tick a scheduled run belongs to; at most one run per (job, tick) across instances. */
+  scheduledFor?: Date;
+  actorId?: string | null;
+  /** The moment the job works for (defaults to the tick, or the clock for a manual run). */
+  now?: Date;
+}
+
+/**
+ * Runs jobs under a PostgreSQL advisory lock held on ONE connection for the whole run, with a
+ * `job_runs` record. With several instances on one database:
+ * - the lock means a job never runs twice at the same time;
+ * - the unique (job, tick) of scheduled runs means it runs once per tick, even when a second instance
+ *   takes the lock after the first one has finished;
+ * - an instance that loses either race records nothing (the tick was served); a MANUAL run that finds
+ *   the job running records and answers a `skipped` run saying so.
+ * On PGlite there is one connection (and a session's advisory locks are re-entrant), so a map of the
+ * runs in flight in this process guards it as well; `drain()` waits for them (graceful shutdown).
+ */
+export function createJobRunner(options: JobRunnerOptions) {
+  const { database, config } = options;
+  const { db } = database;
+  const jobs = options.jobs ?? JOBS;
+  const clock = options.clock ?? (() => new Date());
+  const instance = options.instance ?? `${hostname()}:${process.pid}`;
+  const inFlight = new Map<string, Promise<JobRun | null>>();
+  let closed = false;
+
+  /** Runs `fn` while holding the job's advisory lock; `{ locked: false }` when another session has it. */
+  async function withJobLock<T>(name: string, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+    const key = jobLockKey(name);
+    if (database.kind === 'postgres') {
+      // Session-level locks belong to a connection: reserve one from the pool for the whole run, or
+      // the unlock could go to a different connection and the lock would stay held.
+      const conn = await database.sql!.reserve();
+      try {
+        const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${LOCK_NAMESPACE}::int, ${key}::int) as ok`;
+        if (!row?.ok) return { locked: false };
+        try {
+          return { locked: true, value: await fn() };
+        } finally {
+          await conn`select pg_advisory_unlock(${LOCK_NAMESPACE}::int, ${key}::int)`;
+        }
+      } finally {
+        conn.release();
+      }
+    }
+    const [row] = await queryRows<{ ok: boolean }>(
+      db,
+      sql`select pg_try_advisory_lock(${LOCK_NAMESPACE}::int, ${key}::int) as ok`,
+    );
+    if (!row?.ok) return { locked: false };
+    try {
+      return { locked: true, value: await fn() };
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(${LOCK_NAMESPACE}::int, ${key}::int)`);
+    }
+  }
+
+  async function recordSkipped(name: string, request: RunRequest, why: string): Promise<JobRun | null> {
+    if (request.trigger === 'scheduled') return null;
+    const at = clock();
+    const [row] = await db
+      .insert(jobRuns)
+      .values({
+        jobName: name,
+        trigger: request.trigger,
+        status: 'skipped',
+        startedAt: at,
+        finishedAt: at,
+        error: why,
+        instance,
+        actorId: request.actorId ?? null,
+      })
+      .returning();
+    return row!;
+  }
+
+  async function execute(job: JobDefinition, request: RunRequest): Promise<JobRun | null> {
+    const scheduledFor = request.scheduledFor ? truncateToSecond(request.scheduledFor) : null;
+    const outcome = await withJobLock(job.name, async () => {
+      // Holding the lock, nobody else runs this job: a 'running' record is from an instance that died.
+      await db
+        .update(jobRuns)
+        .set({ status: 'failed', finishedAt: clock(), error: 'interrupted: the instance running it stopped' })
+        .where(and(eq(jobRuns.jobName, job.name), eq(jobRuns.status, 'running')));
+      const [run] = await db
+        .insert(jobRuns)
+        .values({
+          jobName: job.name,
+          trigger: request.trigger,
+          scheduledFor,
+          status: 'running',
+          startedAt: clock(),
+          instance,
+          actorId: request.actorId ?? null,
+        })
+        .onConflictDoNothing()
+        .returning();
+      // Another instance already served this tick.
+      if (!run) return null;
+      let status: JobRunStatus = 'succeeded';
+      let counts: Record<string, number> | null = null;
+      let error: string | null = null;
+      try {
+        const result = await job.run({ db, config, now: request.now ?? scheduledFor ?? clock() });
+        counts = result.counts;
+      } catch (err) {
+        status = 'failed';
+        error = err instanceof Error ? err.message : String(err);
+      }
+      const [done] = await db
+        .update(jobRuns)
+        .set({ status, counts, error, finishedAt: clock() })
+        .where(eq(jobRuns.id, run.id))
+        .returning();
+      return done!;
+    });
+    if (!outcome.locked) return recordSkipped(job.name, request, 'already running (another instance holds its lock)');
+    return outcome.value;
+  }
+
+  return {
+    jobs,
+    instance,
+
+    job(name: string): JobDefinition | undefined {
+      return jobs.find((j) => j.name === name);
+    },
+
+    /**
+     * Runs the job now. Answers its run record; null when a scheduled run found its tick already
+     * served or the job busy elsewhere; undefined for an unknown job.
+     */
+    async run(name: string, request: RunRequest): Promise<JobRun | null | undefined> {
+      const job = jobs.find((j) => j.name === name);
+      if (!job) return undefined;
+      if (closed) return recordSkipped(name, request, 'the service is shutting down');
+      // Checked and set in the same tick: two calls in this process cannot both pass.
+      if (inFlight.has(name)) return recordSkipped(name, request, 'already running on this instance');
+      const promise = execute(job, request);
+      inFlight.set(name, promise);
+      try {
+        return await promise;
+      } finally {
+        inFlight.delete(name);
+      }
+    },
+
+    isRunning(name: string): boolean {
+      return inFlight.has(name);
+    },
+
+    /** Refuses new runs and waits for those in flight: call before the database closes. */
+    async drain(): Promise<void> {
+      closed = true;
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;
+
+function truncateToSecond(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}

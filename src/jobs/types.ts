@@ -1,0 +1,35 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+
+/** What a job gets: the database, the config and the clock (injected, so tests never wait). */
+export interface JobContext {
+  db: Db;
+  config: Config;
+  /** The moment the run is for: the cron tick, or the time of a manual run. */
+  now: Date;
+  log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+/** What a job reports: counts of what it did, stored on its run record. */
+export interface JobResult {
+  counts: Record<string, number>;
+}
+
+export interface JobDefinition {
+  /** URL-safe, stable: the advisory-lock key and the `job_runs.job_name` derive from it. */
+  name: string;
+  description: string;
+  run(ctx: JobContext): Promise<JobResult>;
+}
+
+/** The calendar date in Viet Nam (UTC+7, no daylight saving) at an instant: deadlines are local dates. */
+export function vietnamDate(at: Date): string {
+  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** `date` plus `days` calendar days, both `YYYY-MM-DD`. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

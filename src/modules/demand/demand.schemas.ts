@@ -1,0 +1,111 @@
+import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { fieldSchema, genderSchema, jlptSchema, programSchema } from '../../lib/vocab.ts';
+import { isoDate, z } from '../../lib/zod.ts';
+
+const age = z.coerce.number().int().min(15).max(80);
+
+export const jobOrderBody = z
+  .strictObject({
+    prefectureCode: z.string().regex(/^\d{2}$/, 'must be a 2-digit JIS prefecture code'),
+    municipality: z.string().trim().min(1).max(200).optional(),
+    employerName: z.string().trim().min(1).max(300),
+    program: programSchema.exclude(['other']),
+    field: fieldSchema,
+    headcount: z.number().int().min(1).max(1000),
+    minJlpt: jlptSchema.optional(),
+    gender: genderSchema.optional(),
+    ageMin: z.number().int().min(18).max(80).optional().describe('Law 69/2020: workers sent abroad are at least 18'),
+    ageMax: z.number().int().min(18).max(80).optional(),
+    interviewOn: isoDate.optional(),
+    departureBy: isoDate.optional(),
+    partnerId: z.uuid().optional().describe('Required for admin; a partner always posts for itself'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.ageMin !== undefined && o.ageMax !== undefined && o.ageMin > o.ageMax) {
+      ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
+    }
+    if (o.interviewOn && o.departureBy && o.departureBy < o.interviewOn) {
+      ctx.addIssue({ code: 'custom', path: ['departureBy'], message: 'must not be before interviewOn' });
+    }
+  });
+export type JobOrderInput = z.infer<typeof jobOrderBody>;
+
+export const jobOrderOut = z.object({
+  id: z.uuid(),
+  partnerId: z.uuid(),
+  prefectureCode: z.string(),
+  prefectureName: z.string().optional(),
+  municipality: z.string().nullable(),
+  employerName: z.string(),
+  program: z.string(),
+  field: z.string(),
+  headcount: z.number().int(),
+  selected: z.number().int().describe('Non-cancelled placements made for this order'),
+  minJlpt: z.string().nullable(),
+  gender: z.string().nullable(),
+  ageMin: z.number().int().nullable(),
+  ageMax: z.number().int().nullable(),
+  interviewOn: z.string().nullable(),
+  departureBy: z.string().nullable(),
+  status: z.enum(['open', 'filled', 'closed']),
+  createdAt: z.date(),
+});
+
+export const jobOrderListQuery = z.object({
+  status: z.enum(['open', 'filled', 'closed']).optional(),
+  partnerId: z.uuid().optional(),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+export const jobOrderListOut = z.object({ items: z.array(jobOrderOut), nextCursor: z.string().nullable() });
+
+export const idParams = z.object({ id: z.uuid() });
+
+export const poolQuery = z
+  .object({
+    field: fieldSchema.optional(),
+    minJlpt: jlptSchema.optional(),
+    gender: genderSchema.optional(),
+    ageMin: age.optional(),
+    ageMax: age.optional(),
+    homeProvinceCode: z.string().regex(/^\d{2}$/, 'must be a 2-digit province code (2025 boundaries)').optional(),
+    limit: limitSchema,
+    cursor: cursorSchema,
+  })
+  .superRefine((q, ctx) => {
+    if (q.ageMin !== undefined && q.ageMax !== undefined && q.ageMin > q.ageMax) {
+      ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
+    }
+  });
+export type PoolQuery = z.infer<typeof poolQuery>;
+
+/**
+ * What a partner may see of a candidate before selecting them: no name, national ID, phone, birth
+ * date or internal id. This schema is the response shape, so nothing else can be serialised.
+ */
+export const poolItemOut = z.object({
+  code: z.string(),
+  age: z.number().int(),
+  gender: z.string(),
+  homeProvinceCode: z.string().describe('2025 boundaries'),
+  occupationField: z.string(),
+  jlptLevel: z.string().nullable(),
+  coursesPassed: z.number().int(),
+});
+export const poolOut = z.object({ items: z.array(poolItemOut), nextCursor: z.string().nullable() });
+
+export const matchItemOut = poolItemOut.extend({
+  score: z.number(),
+  scoreParts: z.object({
+    jlpt: z.number().describe('Up to 40: JLPT levels above the order minimum (10 each) plus 10 for meeting it'),
+    courses: z.number().describe('Up to 30: 10 per passed course'),
+    waiting: z.number().describe('Up to 30: one per 10 days ready without a placement'),
+  }),
+});
+export const matchesQuery = z.object({ limit: limitSchema });
+export const matchesOut = z.object({ items: z.array(matchItemOut), nextCursor: z.null() });
+
+export const selectionBody = z.strictObject({
+  candidateCode: z.string().trim().regex(/^KH-\d{4}-\d{6,}$/, 'must be a candidate code such as KH-2026-000123'),
+});
+export const selectionOut = z.object({ placementId: z.uuid(), candidateId: z.uuid() });

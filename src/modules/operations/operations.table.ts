@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const JOB_RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped'] as const;
+export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+
+/** One row per run of a scheduled job (src/jobs), on whichever instance ran it. */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    jobName: text('job_name').notNull(),
+    trigger: text('trigger').$type<'scheduled' | 'manual'>().notNull(),
+    /**
+     * The cron tick (to the minute) a scheduled run belongs to. Unique per job: when several instances
+     * fire on the same tick, the first one to take the advisory lock claims the tick and the others
+     * find it taken and record nothing — even if they get the lock after the first has finished.
+     */
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
+    status: text('status').$type<JobRunStatus>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    counts: jsonb('counts').$type<Record<string, number>>(),
+    error: text('error'),
+    /** The instance that ran it (host:pid), for tracing a run across several instances. */
+    instance: text('instance').notNull(),
+    actorId: uuid('actor_id'),
+  },
+  (t) => [
+    check('job_runs_status_check', sql`${t.status} in ('running', 'succeeded', 'failed', 'skipped')`),
+    check('job_runs_trigger_check', sql`${t.trigger} in ('scheduled', 'manual')`),
+    uniqueIndex('job_runs_tick_unique').on(t.jobName, t.scheduledFor).where(sql`${t.scheduledFor} is not null`),
+    index('job_runs_job_idx').on(t.jobName, t.id),
+  ],
+);
+
+export const ALERT_KINDS = [
+  'contract_ending',
+  'departure_without_orientation',
+  'interview_without_selection',
+  'ready_too_long',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * Alerts raised by the deadline-alerts job. Each is raised once: the unique key is the subject, the
+ * kind, the threshold (90/30 days…) and the date it is about, and the job inserts with
+ * ON CONFLICT DO NOTHING. The scope columns are copied from the subject when raised so that
+ * "which alerts may this user read" is a WHERE on the alert row alone.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<AlertKind>().notNull(),
+    subjectType: text('subject_type').$type<'placement' | 'job_order' | 'candidate'>().notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    /** Days: 90 or 30 before a contract end, 30 before departure, 180 in `ready`, 0 when overdue. */
+    thresholdDays: integer('threshold_days').notNull(),
+    /** The date the alert is about (contract end, departure, interview, 180th day in `ready`). */
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    message: text('message').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    candidateId: uuid('candidate_id'),
+    candidateCode: text('candidate_code'),
+    placementId: uuid('placement_id'),
+    jobOrderId: uuid('job_order_id'),
+    trainingCenterId: uuid('training_center_id'),
+    provinceCode2025: text('province_code_2025'),
+    partnerId: uuid('partner_id'),
+    status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedBy: uuid('closed_by'),
+    closeNote: text('close_note'),
+  },
+  (t) => [
+    uniqueIndex('alerts_once_unique').on(t.kind, t.subjectId, t.thresholdDays, t.dueOn),
+    check('alerts_status_check', sql`${t.status} in ('open', 'closed')`),
+    check(
+      'alerts_kind_check',
+      sql`${t.kind} in ('contract_ending', 'departure_without_orientation', 'interview_without_selection', 'ready_too_long')`,
+    ),
+    // Keyset pagination, newest first, per scope.
+    index('alerts_status_idx').on(t.status, t.raisedAt, t.id),
+    index('alerts_center_idx').on(t.trainingCenterId, t.status, t.raisedAt),
+    index('alerts_province_idx').on(t.provinceCode2025, t.status, t.raisedAt),
+    index('alerts_partner_idx').on(t.partnerId, t.status, t.raisedAt),
+  ],
+);

@@ -1,0 +1,144 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+
+/*
+ * Report tables, maintained ONLY by the PostgreSQL triggers in src/db/sql/reports_rollups.sql, in the
+ * same transaction as the change to placements, candidates or reintegrations — whichever code path
+ * writes those rows. Never write to them from TypeScript; `select reports_rebuild()` recomputes them
+ * from the raw tables (after a bulk load with triggers off).
+ */
+
+/**
+ * One row per placement that has departed: the placement joined with what reports need from its
+ * candidate (home province as recorded, gender) and whether the return led to a job at home. Reports
+ * read it for the partial months at the edges of a date range, without a join.
+ */
+export const reportPlacementFacts = pgTable(
+  'report_placement_facts',
+  {
+    placementId: uuid('placement_id').primaryKey(),
+    candidateId: uuid('candidate_id').notNull(),
+    departedOn: date('departed_on', { mode: 'string' }).notNull(),
+    returnedOn: date('returned_on', { mode: 'string' }),
+    /** The candidate's home province as recorded, with the boundary set it was recorded in. */
+    provinceCode: text('province_code').notNull(),
+    boundaries: text('boundaries').notNull(),
+    destinationCountry: text('destination_country').notNull(),
+    /** '' outside Japan, so it can sit in a primary key. */
+    prefectureCode: text('prefecture_code').notNull(),
+    program: text('program').notNull(),
+    field: text('field').notNull(),
+    gender: text('gender').notNull(),
+    reintegrated: boolean('reintegrated').notNull(),
+  },
+  (t) => [
+    index('report_placement_facts_departed_idx').on(t.departedOn),
+    index('report_placement_facts_returned_idx').on(t.returnedOn).where(sql`${t.returnedOn} is not null`),
+    index('report_placement_facts_candidate_idx').on(t.candidateId),
+  ],
+);
+
+const grainCheck = (name: string, column: unknown) => check(name, sql`${column} in ('month', 'year')`);
+
+/** Departures per month and per calendar year (`grain`), by home province as recorded and the filters. */
+export const reportDepartureRollup = pgTable(
+  'report_departure_rollup',
+  {
+    grain: text('grain').notNull(),
+    period: date('period', { mode: 'string' }).notNull(),
+    provinceCode: text('province_code').notNull(),
+    boundaries: text('boundaries').notNull(),
+    destinationCountry: text('destination_country').notNull(),
+    program: text('program').notNull(),
+    field: text('field').notNull(),
+    gender: text('gender').notNull(),
+    departed: integer('departed').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'report_departure_rollup_pk',
+      columns: [
+        t.grain,
+        t.period,
+        t.provinceCode,
+        t.boundaries,
+        t.destinationCountry,
+        t.program,
+        t.field,
+        t.gender,
+      ],
+    }),
+    grainCheck('report_departure_rollup_grain_check', t.grain),
+  ],
+);
+
+/** Departures to Japan per month and per year, by prefecture and the filters. */
+export const reportPrefectureRollup = pgTable(
+  'report_prefecture_rollup',
+  {
+    grain: text('grain').notNull(),
+    period: date('period', { mode: 'string' }).notNull(),
+    prefectureCode: text('prefecture_code').notNull(),
+    program: text('program').notNull(),
+    field: text('field').notNull(),
+    gender: text('gender').notNull(),
+    departed: integer('departed').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'report_prefecture_rollup_pk',
+      columns: [t.grain, t.period, t.prefectureCode, t.program, t.field, t.gender],
+    }),
+    grainCheck('report_prefecture_rollup_grain_check', t.grain),
+  ],
+);
+
+/** Returns (by return date) per month and per year, and how many of them led to a job at home. */
+export const reportReturnRollup = pgTable(
+  'report_return_rollup',
+  {
+    grain: text('grain').notNull(),
+    period: date('period', { mode: 'string' }).notNull(),
+    provinceCode: text('province_code').notNull(),
+    boundaries: text('boundaries').notNull(),
+    destinationCountry: text('destination_country').notNull(),
+    program: text('program').notNull(),
+    field: text('field').notNull(),
+    gender: text('gender').notNull(),
+    returned: integer('returned').notNull(),
+    reintegrated: integer('reintegrated').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'report_return_rollup_pk',
+      columns: [
+        t.grain,
+        t.period,
+        t.provinceCode,
+        t.boundaries,
+        t.destinationCountry,
+        t.program,
+        t.field,
+        t.gender,
+      ],
+    }),
+    grainCheck('report_return_rollup_grain_check', t.grain),
+  ],
+);
+
+/** Candidates per (2025 home province, training center, status): the pipeline report. */
+export const reportPipelineRollup = pgTable(
+  'report_pipeline_rollup',
+  {
+    province2025: text('province_2025').notNull(),
+    trainingCenterId: uuid('training_center_id').notNull(),
+    status: text('status').notNull(),
+    candidates: integer('candidates').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'report_pipeline_rollup_pk',
+      columns: [t.province2025, t.trainingCenterId, t.status],
+    }),
+  ],
+);

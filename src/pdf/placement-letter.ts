@@ -1,0 +1,78 @@
+import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
+import { dateJa, dateVi, dateViLong } from './format.ts';
+import { type LoadedTemplate, loadTemplate, newDocument, toBuffer } from './template.ts';
+import { labelOf } from './vocabulary.ts';
+
+/** What a placement letter shows. */
+export interface PlacementLetterData {
+  reference: string;
+  issuedOn: string;
+  holderName: string;
+  holderBirthDate: string;
+  candidateCode: string;
+  destinationCountry: string;
+  prefectureJa: string | null;
+  prefectureEn: string | null;
+  municipality: string | null;
+  employerName: string;
+  program: string;
+  field: string;
+  contractStart: string | null;
+  contractEnd: string | null;
+  /** The actual departure date, or else the planned one. */
+  departedOn: string | null;
+  plannedDeparture: string | null;
+  centerName: string;
+  centerProvince: string;
+}
+
+let template: LoadedTemplate | undefined;
+const letterTemplate = () => {
+  template ??= loadTemplate('placement-letter');
+  return template;
+};
+
+export function placementLetterPdf(
+  p: PlacementLetterData,
+  opts: { fonts?: Record<FontName, FontSource> } = {},
+): Promise<Buffer> {
+  const t = letterTemplate();
+  const strings = t.stringsFor();
+  const doc = newDocument({ fonts: opts.fonts ?? sharedFonts(), title: `Placement letter ${p.reference}` });
+  const country = labelOf('countries', p.destinationCountry);
+  const program = labelOf('programs', p.program);
+  const field = labelOf('fields', p.field);
+  const departure = p.departedOn
+    ? `${dateVi(p.departedOn)} (${dateJa(p.departedOn)})`
+    : p.plannedDeparture
+      ? `${dateVi(p.plannedDeparture)} (${strings.vi.planned} / ${strings.ja.planned})`
+      : null;
+  t.drawPage(doc, {
+    strings,
+    doc: {
+      reference: p.reference,
+      holderName: p.holderName.normalize('NFC'),
+      dateOfBirth: dateVi(p.holderBirthDate),
+      dateOfBirthJa: dateJa(p.holderBirthDate),
+      candidateCode: p.candidateCode,
+      countryVi: country?.vi ?? null,
+      countryJa: country?.ja ?? null,
+      prefecture: p.prefectureJa ? `${p.prefectureJa}${p.prefectureEn ? ` (${p.prefectureEn})` : ''}` : null,
+      municipality: p.municipality,
+      employerName: p.employerName.normalize('NFC'),
+      programVi: program?.vi ?? null,
+      programJa: program?.ja ?? null,
+      fieldVi: field?.vi ?? null,
+      fieldJa: field?.ja ?? null,
+      contractStart: dateVi(p.contractStart),
+      contractEnd: dateVi(p.contractEnd),
+      departure,
+      centerName: p.centerName,
+      centerProvince: p.centerProvince,
+      issuedPlace: p.centerProvince,
+      issuedOnVi: dateViLong(p.issuedOn),
+      issuedOnJa: dateJa(p.issuedOn),
+    },
+  });
+  return toBuffer(doc);
+}

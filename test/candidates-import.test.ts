@@ -1,0 +1,354 @@
+import { count, eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../src/modules/audit/audit.table.ts';
+import { detectDelimiter } from '../src/modules/candidates/candidates.csv.ts';
+import { candidateStatusHistory, candidates } from '../src/modules/candidates/candidates.table.ts';
+import type { Actor } from '../src/plugins/auth.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { actors, nationalId } from './helpers/seed.ts';
+
+let t: TestApp;
+let center: { id: string };
+let as: Actor;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  center = await t.seed.center();
+  as = actors.center(center.id);
+});
+afterAll(() => t.close());
+
+const HEADER =
+  'fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,occupationField,jlptLevel,consentToShare';
+
+function line(overrides: Partial<Record<string, string>> = {}) {
+  const v = {
+    fullName: 'Nguyễn Văn An',
+    dateOfBirth: '2001-03-04',
+    gender: 'male',
+    nationalId: nationalId(),
+    phone: '0912345678',
+    homeProvinceCode: '80',
+    occupationField: 'construction',
+    jlptLevel: 'N4',
+    consentToShare: 'true',
+    ...overrides,
+  };
+  return [
+    v.fullName,
+    v.dateOfBirth,
+    v.gender,
+    v.nationalId,
+    v.phone,
+    v.homeProvinceCode,
+    v.occupationField,
+    v.jlptLevel,
+    v.consentToShare,
+  ].join(',');
+}
+
+const upload = (payload: string | Buffer, who: Actor = as, url = '/candidates/import', type = 'text/csv') =>
+  t.request({ method: 'POST', url, as: who, headers: { 'content-type': type }, payload });
+
+async function countIn(ids: string[]) {
+  const [row] = await t.database.db
+    .select({ n: count() })
+    .from(candidates)
+    .where(inArray(candidates.nationalId, ids));
+  return Number(row!.n);
+}
+
+describe('importing trainees from a spreadsheet', () => {
+  it('imports a clean comma-separated file and answers how many rows went in', async () => {
+    const ids = [nationalId(), nationalId(), nationalId()];
+    const csv = [
+      HEADER,
+      line({ nationalId: ids[0], fullName: 'Trần Thị Bích' }),
+      line({ nationalId: ids[1], phone: '', jlptLevel: '' }),
+      line({ nationalId: ids[2], consentToShare: '0' }),
+    ].join('\r\n');
+    const res = await upload(csv);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toEqual({ inserted: 3 });
+    const rows = await t.database.db.select().from(candidates).where(inArray(candidates.nationalId, ids));
+    expect(rows).toHaveLength(3);
+    const byId = new Map(rows.map((r) => [r.nationalId, r]));
+    expect(byId.get(ids[0])).toMatchObject({
+      fullName: 'Trần Thị Bích',
+      nameSearch: 'tran thi bich',
+      status: 'registered',
+      trainingCenterId: center.id,
+      phone: '+84912345678',
+      homeProvince2025: '80',
+    });
+    expect(byId.get(ids[1])).toMatchObject({ phone: null, jlptLevel: null });
+    expect(byId.get(ids[2])!.consentToShare).toBe(false);
+    const list = await t.request({ method: 'GET', url: '/candidates?q=tran%20thi%20bich', as });
+    expect(list.json().items).toHaveLength(1);
+  });
+
+  it('a file with one bad row inserts nothing and names the row and the field', async () => {
+    const ids = [nationalId(), nationalId(), nationalId()];
+    const csv = [
+      HEADER,
+      line({ nationalId: ids[0] }),
+      line({ nationalId: ids[1], dateOfBirth: '2001-02-30' }),
+      line({ nationalId: ids[2] }),
+    ].join('\n');
+    const res = await upload(csv);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ row: 2, path: 'dateOfBirth', message: expect.any(String) }]);
+    expect(res.json().detail).toMatch(/Nothing was imported/);
+    expect(await countIn(ids)).toBe(0);
+  });
+
+  it('reports every bad row: rules, duplicates inside the file and people already registered', async () => {
+    const taken = nationalId();
+    await t.seed.candidate({ trainingCenterId: (await t.seed.center()).id, nationalId: taken });
+    const twice = nationalId();
+    const csv = [
+      HEADER,
+      line({ nationalId: twice }),
+      line({ nationalId: 'ABC', gender: 'nam' }),
+      line({ nationalId: twice }),
+      line({ nationalId: taken }),
+      line({ consentToShare: 'maybe', homeProvinceCode: '72' }),
+      line({ dateOfBirth: '2015-01-01', phone: '123' }),
+    ].join('\n');
+    const res = await upload(csv);
+    expect(res.statusCode).toBe(400);
+    const errors = res.json().errors as { row: number; path: string; message: string }[];
+    expect(errors.map((e) => [e.row, e.path])).toEqual([
+      [2, 'gender'],
+      [2, 'nationalId'],
+      [3, 'nationalId'],
+      [4, 'nationalId'],
+      [5, 'consentToShare'],
+      [5, 'homeProvinceCode'],
+      [6, 'dateOfBirth'],
+      [6, 'phone'],
+    ]);
+    expect(errors.find((e) => e.row === 3)!.message).toBe('duplicates row 1 of this file');
+    expect(errors.find((e) => e.row === 4)!.message).toBe('is already registered');
+    expect(errors.find((e) => e.row === 5 && e.path === 'consentToShare')!.message).toMatch(/có\/không/);
+    expect(await countIn([twice])).toBe(0);
+  });
+
+  it('reads a semicolon-separated file with a BOM, Vietnamese yes/no and empty cells', async () => {
+    const ids = [nationalId(), nationalId()];
+    const csv = [
+      'fullName;dateOfBirth;gender;nationalId;phone;homeProvinceCode;provinceBoundaries;occupationField;jlptLevel;consentToShare',
+      `Lê Thị Hồng Nhung;1998-11-30;female;${ids[0]};+84 912 345 679;80;2008;nursing_care;n3;có`,
+      `"Phạm, Văn Đông";1999-01-02;male;${ids[1]};;72;2008;agriculture;;Không`,
+      ';;;;;;;;;',
+    ].join('\r\n');
+    const res = await upload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')]));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toEqual({ inserted: 2 });
+    const rows = await t.database.db.select().from(candidates).where(inArray(candidates.nationalId, ids));
+    const byId = new Map(rows.map((r) => [r.nationalId, r]));
+    expect(byId.get(ids[0])).toMatchObject({
+      fullName: 'Lê Thị Hồng Nhung',
+      consentToShare: true,
+      jlptLevel: 'N3',
+      phone: '+84912345679',
+      provinceBoundaries: '2008',
+      homeProvince2025: '80',
+    });
+    expect(byId.get(ids[1])).toMatchObject({
+      fullName: 'Phạm, Văn Đông',
+      consentToShare: false,
+      phone: null,
+    });
+  });
+
+  it('row numbers count from the first line after the header, blank lines included', async () => {
+    const csv = [HEADER, line(), '', line({ gender: 'x' })].join('\n');
+    const res = await upload(csv);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ row: 3, path: 'gender', message: expect.any(String) }]);
+  });
+
+  it('an unknown or missing column is reported against the header (row 0)', async () => {
+    const res = await upload(
+      `fullName,dateOfBirth,gender,nationalId,homeProvinceCode,occupationField,ghiChu\n${'x,'.repeat(6)}x`,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { row: 0, path: 'ghiChu', message: expect.stringMatching(/not a known column/) },
+      { row: 0, path: 'consentToShare', message: 'column is missing from the header' },
+    ]);
+  });
+
+  it('a row with more cells than the header is named', async () => {
+    const res = await upload([HEADER, `${line()},extra`].join('\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { row: 1, path: 'row', message: expect.stringMatching(/more cells/) },
+    ]);
+  });
+
+  it('broken quoting is a 400, not a 500', async () => {
+    const res = await upload([HEADER, `"Nguyễn Văn A,2001-01-01,male`].join('\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe('body');
+  });
+
+  it('a file that is not UTF-8 is refused with a hint', async () => {
+    const latin1 = Buffer.from([...Buffer.from(`${HEADER}\n`), 0x4e, 0x67, 0x75, 0x79, 0xea, 0x6e]);
+    const res = await upload(latin1);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].message).toMatch(/UTF-8/);
+  });
+
+  it('an empty file or a header alone is a 400', async () => {
+    expect((await upload('')).statusCode).toBe(400);
+    const headerOnly = await upload(`${HEADER}\n`);
+    expect(headerOnly.statusCode).toBe(400);
+    expect(headerOnly.json().errors).toEqual([{ path: 'body', message: 'has a header but no data rows' }]);
+  });
+
+  it('answers 415 to anything but text/csv', async () => {
+    const json = await t.request({
+      method: 'POST',
+      url: '/candidates/import',
+      as,
+      payload: { fullName: 'x' },
+    });
+    expect(json.statusCode).toBe(415);
+    const latin = await upload(
+      `${HEADER}\n${line()}`,
+      as,
+      '/candidates/import',
+      'text/csv; charset=windows-1258',
+    );
+    expect(latin.statusCode).toBe(415);
+    const plain = await upload(`${HEADER}\n${line()}`, as, '/candidates/import', 'text/plain');
+    expect(plain.statusCode).toBe(415);
+  });
+
+  it('a body over the size limit is a 413', async () => {
+    const small = await createTestApp({ BODY_LIMIT_BYTES: '2048' });
+    try {
+      const c = await small.seed.center();
+      const big = [HEADER, ...Array.from({ length: 40 }, () => line())].join('\n');
+      const res = await small.request({
+        method: 'POST',
+        url: '/candidates/import',
+        as: actors.center(c.id),
+        headers: { 'content-type': 'text/csv' },
+        payload: big,
+      });
+      expect(res.statusCode).toBe(413);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('province officers and partners may not import', async () => {
+    for (const who of [actors.province('80'), actors.partner('00000000-0000-4000-8000-0000000000aa')]) {
+      expect((await upload(`${HEADER}\n${line()}`, who)).statusCode).toBe(403);
+    }
+  });
+
+  it('a center cannot import into another center; an admin names the center per row or for the file', async () => {
+    const other = await t.seed.center();
+    const header = `${HEADER},trainingCenterId`;
+    const intoOther = await upload(`${header}\n${line()},${other.id}`);
+    expect(intoOther.statusCode).toBe(400);
+    expect(intoOther.json().errors).toEqual([
+      { row: 1, path: 'trainingCenterId', message: expect.any(String) },
+    ]);
+
+    const admin = actors.admin();
+    const noCenter = await upload(`${HEADER}\n${line()}`, admin);
+    expect(noCenter.statusCode).toBe(400);
+    expect(noCenter.json().errors[0]).toMatchObject({ row: 1, path: 'trainingCenterId' });
+
+    const unknown = await upload(`${header}\n${line()},11111111-1111-4111-8111-111111111111`, admin);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors[0]).toMatchObject({ row: 1, path: 'trainingCenterId', message: /existing/ });
+
+    const ids = [nationalId(), nationalId()];
+    const ok = await upload(
+      `${header}\n${line({ nationalId: ids[0] })},${other.id}\n${line({ nationalId: ids[1] })},`,
+      admin,
+      `/candidates/import?trainingCenterId=${center.id}`,
+    );
+    expect(ok.statusCode, ok.body).toBe(201);
+    const rows = await t.database.db.select().from(candidates).where(inArray(candidates.nationalId, ids));
+    expect(new Map(rows.map((r) => [r.nationalId, r.trainingCenterId]))).toEqual(
+      new Map([
+        [ids[0], other.id],
+        [ids[1], center.id],
+      ]),
+    );
+  });
+
+  it('imports 10,000 rows in one request, with a history row each and one audit entry', async () => {
+    const bulkCenter = await t.seed.center();
+    const who = actors.center(bulkCenter.id);
+    const fields = ['nursing_care', 'construction', 'agriculture', 'food_manufacturing'];
+    const lines = [HEADER];
+    for (let i = 0; i < 10_000; i++) {
+      lines.push(
+        line({
+          fullName: `Học Viên Số ${i}`,
+          nationalId: `9${String(i).padStart(11, '0')}`,
+          occupationField: fields[i % fields.length]!,
+          gender: i % 2 ? 'female' : 'male',
+        }),
+      );
+    }
+    const auditBefore = await t.database.db
+      .select({ n: count() })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'import'));
+    const res = await upload(lines.join('\n'), who);
+    expect(res.statusCode, res.body.slice(0, 500)).toBe(201);
+    expect(res.json()).toEqual({ inserted: 10_000 });
+    const [n] = await t.database.db
+      .select({ n: count() })
+      .from(candidates)
+      .where(eq(candidates.trainingCenterId, bulkCenter.id));
+    expect(Number(n!.n)).toBe(10_000);
+    const [h] = await t.database.db
+      .select({ n: count() })
+      .from(candidateStatusHistory)
+      .innerJoin(candidates, eq(candidates.id, candidateStatusHistory.candidateId))
+      .where(eq(candidates.trainingCenterId, bulkCenter.id));
+    expect(Number(h!.n)).toBe(10_000);
+    const auditAfter = await t.database.db
+      .select({ n: count() })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'import'));
+    expect(Number(auditAfter[0]!.n) - Number(auditBefore[0]!.n)).toBe(1);
+    const [codes] = await t.database.db
+      .select({ distinct: sql<number>`count(distinct ${candidates.code})::int` })
+      .from(candidates)
+      .where(eq(candidates.trainingCenterId, bulkCenter.id));
+    expect(codes!.distinct).toBe(10_000);
+    const history = await t.request({
+      method: 'GET',
+      url: `/candidates/${(await t.request({ method: 'GET', url: '/candidates?limit=1', as: who })).json().items[0].id}/history`,
+      as: who,
+    });
+    expect(history.json().items).toEqual([
+      expect.objectContaining({
+        from: null,
+        to: 'registered',
+        actorId: who.id,
+        reason: expect.stringMatching(/CSV/),
+      }),
+    ]);
+  });
+});
+
+describe('delimiter detection', () => {
+  it('picks the separator the header line uses', () => {
+    expect(detectDelimiter('fullName,dateOfBirth,gender')).toBe(',');
+    expect(detectDelimiter('fullName;dateOfBirth;gender')).toBe(';');
+    expect(detectDelimiter('"full,Name";dateOfBirth;gender')).toBe(';');
+    expect(detectDelimiter('fullName\tdateOfBirth\tgender')).toBe('\t');
+  });
+});

@@ -1,0 +1,174 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/plugins/auth.ts';
+import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { actors } from '../helpers/seed.ts';
+
+/**
+ * Property-based hostile input against every route the app registers: whatever arrives in the body,
+ * the query string or the path, the answer is never a 5xx, and every error is problem+json.
+ */
+let t: TestApp;
+let as: Actor[];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const center = await t.seed.center();
+  const partner = await t.seed.partner();
+  as = [actors.admin(), actors.center(center.id), actors.province('80'), actors.partner(partner.id)];
+});
+afterAll(() => t.close());
+
+const nasty = fc.oneof(
+  fc.constantFrom(
+    "'; drop table candidates; --",
+    "1' or '1'='1",
+    'Robert"); DELETE FROM users; --',
+    '\u0000',
+    'abc\u0000def',
+    'Nguye\u0302\u0303n Va\u0306n \u0110u\u031b\u01a1\u0323c', // NFD Vietnamese
+    'Nguyễn Văn Được',
+    '\ud800',
+    '../../etc/passwd',
+    '%00',
+    '${jndi:ldap://x}',
+    '<script>alert(1)</script>',
+    '9'.repeat(400),
+    '-1',
+    '1e309',
+    'NaN',
+    '2025-02-30',
+    '0000-00-00',
+    'KH-2026-000001',
+    '00000000-0000-0000-0000-000000000000',
+  ),
+  fc.string({ maxLength: 40 }),
+  fc.string({ minLength: 5000, maxLength: 20000 }),
+);
+
+const value: fc.Arbitrary<unknown> = fc.oneof(
+  nasty,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(nasty, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), nasty, { maxKeys: 3 }),
+);
+
+const FIELD_NAMES = [
+  'fullName', 'dateOfBirth', 'gender', 'nationalId', 'phone', 'homeProvinceCode', 'provinceBoundaries',
+  'occupationField', 'jlptLevel', 'consentToShare', 'trainingCenterId', 'version', 'to', 'reason', 'name',
+  'kind', 'startsOn', 'endsOn', 'hours', 'capacity', 'candidateId', 'outcome', 'score', 'prefectureCode',
+  'employerName', 'program', 'field', 'headcount', 'minJlpt', 'ageMin', 'ageMax', 'candidateCode',
+  'destinationCountry', 'contractStart', 'contractEnd', 'departedOn', 'returnedOn', 'homeEmployerId',
+  'startedOn', 'position', 'enrollmentId', 'ids', 'email', 'password', 'role', 'provinceCode', 'partnerId',
+  'signedOn', 'fields', 'sector', 'investorCountry', '__proto__', 'constructor',
+];
+
+const body = fc.oneof(
+  fc.dictionary(fc.constantFrom(...FIELD_NAMES), value, { maxKeys: 12 }),
+  value,
+  fc.anything(),
+);
+
+const query = fc.dictionary(
+  fc.constantFrom('limit', 'cursor', 'status', 'q', 'from', 'to', 'boundaries', 'format', 'field', 'minJlpt', 'ageMin', 'kind', 'entity', 'code'),
+  fc.oneof(nasty, fc.integer().map(String)),
+  { maxKeys: 4 },
+);
+
+const pathParam = fc.oneof(fc.uuid(), nasty.filter((s) => s.length < 300));
+
+function fillPath(url: string, param: string) {
+  return url.replace(/:[a-zA-Z]+/g, () => encodeURIComponent(param));
+}
+
+function expectClientError(res: { statusCode: number; headers: Record<string, unknown>; body: string }, where: string) {
+  if (res.statusCode >= 500) throw new Error(`${where} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  if (res.statusCode >= 400) {
+    expect(String(res.headers['content-type']), where).toMatch(/^application\/problem\+json/);
+    const problem = JSON.parse(res.body);
+    expect(problem.status, where).toBe(res.statusCode);
+  }
+}
+
+describe('hostile input never causes a 5xx', () => {
+  it('covers a meaningful set of routes', () => {
+    expect(t.app.routeList.filter((r) => r.method === 'POST').length).toBeGreaterThan(10);
+  });
+
+  it('JSON bodies on every write route', async () => {
+    const writes = t.app.routeList.filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && !r.url.startsWith('/docs'));
+    for (const route of writes) {
+      await fc.assert(
+        fc.asyncProperty(body, pathParam, fc.integer({ min: 0, max: 3 }), async (payload, param, who) => {
+          const url = fillPath(route.url, param);
+          const res = await t.request({
+            method: route.method as 'POST',
+            url,
+            as: as[who]!,
+            headers: { 'content-type': 'application/json' },
+            payload: JSON.stringify(payload) ?? 'null',
+          });
+          expectClientError(res, `${route.method} ${url} ${JSON.stringify(payload)?.slice(0, 200)}`);
+        }),
+        { numRuns: 25 },
+      );
+    }
+  });
+
+  it('query strings and path parameters on every read route', async () => {
+    const reads = t.app.routeList.filter((r) => r.method === 'GET' && !r.url.startsWith('/docs'));
+    for (const route of reads) {
+      await fc.assert(
+        fc.asyncProperty(query, pathParam, fc.integer({ min: 0, max: 3 }), async (q, param, who) => {
+          const url = `${fillPath(route.url, param)}?${new URLSearchParams(q as Record<string, string>).toString()}`;
+          const res = await t.request({ method: 'GET', url, as: as[who]! });
+          expectClientError(res, `GET ${url}`);
+        }),
+        { numRuns: 15 },
+      );
+    }
+  });
+
+  it('malformed bodies: broken JSON, wrong content types, NUL bytes, huge numbers', async () => {
+    const samples: [string, string][] = [
+      ['application/json', '{"fullName": "x"'],
+      ['application/json', '\u0000'],
+      ['application/json', '{"hours": 1e400}'],
+      ['application/json', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'],
+      ['text/plain', 'hello'],
+      ['application/xml', '<a/>'],
+      ['text/csv', 'fullName\n"unterminated'],
+      ['text/csv', '\u0000\u0000\u0000'],
+    ];
+    for (const route of t.app.routeList.filter((r) => r.method === 'POST' && !r.url.startsWith('/docs'))) {
+      for (const [type, payload] of samples) {
+        const res = await t.request({
+          method: 'POST',
+          url: fillPath(route.url, '00000000-0000-4000-8000-000000000000'),
+          as: as[0]!,
+          headers: { 'content-type': type },
+          payload,
+        });
+        expectClientError(res, `POST ${route.url} (${type})`);
+      }
+    }
+  });
+
+  it('hostile CSV files on the trainee import', async () => {
+    const header = 'fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,provinceBoundaries,occupationField,jlptLevel,consentToShare';
+    const cell = fc.oneof(nasty.filter((s) => s.length < 200), fc.constant(''), fc.constant('"a,b"'), fc.constant('"x""y"'));
+    const csv = fc.array(fc.array(cell, { minLength: 1, maxLength: 12 }), { maxLength: 6 }).map(
+      (rows) => `${header}\n${rows.map((r) => r.join(fc.sample(fc.constantFrom(',', ';'), 1)[0])).join('\n')}`,
+    );
+    await fc.assert(
+      fc.asyncProperty(csv, async (text) => {
+        const res = await t.request({ method: 'POST', url: '/candidates/import', as: as[1]!, headers: { 'content-type': 'text/csv' }, payload: text });
+        expectClientError(res, `POST /candidates/import ${text.slice(0, 200)}`);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
