@@ -122,7 +122,7 @@ CREATE TABLE "alerts" (
 	"province_code_2025" text,
 	"partner_id" uuid,
 	"status" text DEFAULT 'open' NOT NULL,
-	"raised_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"raised_at" timestamp with time zone DEFAULT date_trunc('milliseconds', now()) NOT NULL,
 	"closed_at" timestamp with time zone,
 	"closed_by" uuid,
 	"close_note" text,
@@ -263,6 +263,17 @@ CREATE TABLE "report_departure_rollup" (
 	CONSTRAINT "report_departure_rollup_grain_check" CHECK ("report_departure_rollup"."grain" in ('month', 'year'))
 );
 --> statement-breakpoint
+CREATE TABLE "report_departure_totals" (
+	"grain" text NOT NULL,
+	"period" date NOT NULL,
+	"province_code" text NOT NULL,
+	"boundaries" text NOT NULL,
+	"destination_country" text NOT NULL,
+	"departed" integer NOT NULL,
+	CONSTRAINT "report_departure_totals_pk" PRIMARY KEY("grain","period","province_code","boundaries","destination_country"),
+	CONSTRAINT "report_departure_totals_grain_check" CHECK ("report_departure_totals"."grain" in ('month', 'year'))
+);
+--> statement-breakpoint
 CREATE TABLE "report_pipeline_rollup" (
 	"province_2025" text NOT NULL,
 	"training_center_id" uuid NOT NULL,
@@ -298,6 +309,15 @@ CREATE TABLE "report_prefecture_rollup" (
 	CONSTRAINT "report_prefecture_rollup_grain_check" CHECK ("report_prefecture_rollup"."grain" in ('month', 'year'))
 );
 --> statement-breakpoint
+CREATE TABLE "report_prefecture_totals" (
+	"grain" text NOT NULL,
+	"period" date NOT NULL,
+	"prefecture_code" text NOT NULL,
+	"departed" integer NOT NULL,
+	CONSTRAINT "report_prefecture_totals_pk" PRIMARY KEY("grain","period","prefecture_code"),
+	CONSTRAINT "report_prefecture_totals_grain_check" CHECK ("report_prefecture_totals"."grain" in ('month', 'year'))
+);
+--> statement-breakpoint
 CREATE TABLE "report_return_rollup" (
 	"grain" text NOT NULL,
 	"period" date NOT NULL,
@@ -311,6 +331,18 @@ CREATE TABLE "report_return_rollup" (
 	"reintegrated" integer NOT NULL,
 	CONSTRAINT "report_return_rollup_pk" PRIMARY KEY("grain","period","province_code","boundaries","destination_country","program","field","gender"),
 	CONSTRAINT "report_return_rollup_grain_check" CHECK ("report_return_rollup"."grain" in ('month', 'year'))
+);
+--> statement-breakpoint
+CREATE TABLE "report_return_totals" (
+	"grain" text NOT NULL,
+	"period" date NOT NULL,
+	"province_code" text NOT NULL,
+	"boundaries" text NOT NULL,
+	"destination_country" text NOT NULL,
+	"returned" integer NOT NULL,
+	"reintegrated" integer NOT NULL,
+	CONSTRAINT "report_return_totals_pk" PRIMARY KEY("grain","period","province_code","boundaries","destination_country"),
+	CONSTRAINT "report_return_totals_grain_check" CHECK ("report_return_totals"."grain" in ('month', 'year'))
 );
 --> statement-breakpoint
 CREATE TABLE "courses" (
@@ -393,9 +425,9 @@ CREATE INDEX "certificates_candidate_idx" ON "certificates" USING btree ("candid
 CREATE INDEX "certificates_center_idx" ON "certificates" USING btree ("training_center_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "alerts_once_unique" ON "alerts" USING btree ("kind","subject_id","threshold_days","due_on");--> statement-breakpoint
 CREATE INDEX "alerts_status_idx" ON "alerts" USING btree ("status","raised_at","id");--> statement-breakpoint
-CREATE INDEX "alerts_center_idx" ON "alerts" USING btree ("training_center_id","status","raised_at");--> statement-breakpoint
-CREATE INDEX "alerts_province_idx" ON "alerts" USING btree ("province_code_2025","status","raised_at");--> statement-breakpoint
-CREATE INDEX "alerts_partner_idx" ON "alerts" USING btree ("partner_id","status","raised_at");--> statement-breakpoint
+CREATE INDEX "alerts_center_idx" ON "alerts" USING btree ("training_center_id","status","raised_at","id");--> statement-breakpoint
+CREATE INDEX "alerts_province_idx" ON "alerts" USING btree ("province_code_2025","status","raised_at","id");--> statement-breakpoint
+CREATE INDEX "alerts_partner_idx" ON "alerts" USING btree ("partner_id","status","raised_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "job_runs_tick_unique" ON "job_runs" USING btree ("job_name","scheduled_for") WHERE "job_runs"."scheduled_for" is not null;--> statement-breakpoint
 CREATE INDEX "job_runs_job_idx" ON "job_runs" USING btree ("job_name","id");--> statement-breakpoint
 CREATE INDEX "agreements_province_idx" ON "agreements" USING btree ("province_2025","signed_on");--> statement-breakpoint
@@ -409,8 +441,8 @@ CREATE INDEX "placements_departed_idx" ON "placements" USING btree ("departed_on
 CREATE INDEX "placements_returned_idx" ON "placements" USING btree ("returned_on");--> statement-breakpoint
 CREATE INDEX "reintegrations_candidate_idx" ON "reintegrations" USING btree ("candidate_id");--> statement-breakpoint
 CREATE INDEX "vn_provinces_code_2025_idx" ON "vn_provinces" USING btree ("code_2025");--> statement-breakpoint
-CREATE INDEX "report_placement_facts_departed_idx" ON "report_placement_facts" USING btree ("departed_on");--> statement-breakpoint
-CREATE INDEX "report_placement_facts_returned_idx" ON "report_placement_facts" USING btree ("returned_on") WHERE "report_placement_facts"."returned_on" is not null;--> statement-breakpoint
+CREATE INDEX "report_placement_facts_departed_idx" ON "report_placement_facts" USING btree ("departed_on","province_code","boundaries","destination_country","prefecture_code","program","field","gender");--> statement-breakpoint
+CREATE INDEX "report_placement_facts_returned_idx" ON "report_placement_facts" USING btree ("returned_on","province_code","boundaries","destination_country","program","field","gender","reintegrated") WHERE "report_placement_facts"."returned_on" is not null;--> statement-breakpoint
 CREATE INDEX "report_placement_facts_candidate_idx" ON "report_placement_facts" USING btree ("candidate_id");--> statement-breakpoint
 CREATE INDEX "courses_center_idx" ON "courses" USING btree ("training_center_id","starts_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "enrollments_course_candidate_unique" ON "enrollments" USING btree ("course_id","candidate_id");--> statement-breakpoint

@@ -66,7 +66,10 @@ function weighted<T>(entries: readonly (readonly [T, number])[]) {
   const total = entries.reduce((s, [, w]) => s + w, 0);
   const cumulative: number[] = [];
   let acc = 0;
-  for (const [, w] of entries) cumulative.push((acc += w / total));
+  for (const [, w] of entries) {
+    acc += w / total;
+    cumulative.push(acc);
+  }
   return (rng: Rng): T => {
     const u = rng();
     let lo = 0;
@@ -711,8 +714,9 @@ export async function seedVolume(options: SeedVolumeOptions): Promise<SeedVolume
       await exec('select reports_rebuild()');
       step('report tables rebuilt');
       await exec(`select setval('candidate_code_seq', ${n + 1})`);
-      await exec('analyze');
-      step('analyze');
+      // Vacuum too: index-only scans on the report facts need the visibility map set.
+      await exec('vacuum analyze');
+      step('vacuum analyze');
     } finally {
       if (conn) {
         await conn.unsafe('set session_replication_role = origin');

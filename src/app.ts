@@ -5,12 +5,15 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { startScheduler } from './jobs/scheduler.ts';
 import { resolveJwtSecret } from './lib/secret.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { candidateRoutes } from './modules/candidates/candidates.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { demandRoutes } from './modules/demand/demand.routes.ts';
 import { documentRoutes } from './modules/documents/documents.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { operationsRoutes } from './modules/operations/operations.routes.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { placementRoutes } from './modules/placements/placements.routes.ts';
 import { referenceRoutes } from './modules/reference/reference.routes.ts';
@@ -92,6 +95,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.decorate('services', await createServices(database, config));
   if (ownsDatabase) app.addHook('onClose', async () => database.close());
+  if (config.cronEnabled) {
+    const scheduler = startScheduler(app.services.operations.runner, config, app.log);
+    // onClose hooks run last-added first: this waits for a running job before the database closes.
+    app.addHook('onClose', async () => scheduler.stop());
+  }
 
   await app.register(errorsPlugin);
   await app.register(rateLimit, { global: false });
@@ -109,6 +117,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(placementRoutes);
   await app.register(documentRoutes);
   await app.register(reportRoutes);
+  await app.register(operationsRoutes);
+  await app.register(dashboardRoutes);
 
   return app;
 }

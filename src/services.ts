@@ -4,6 +4,7 @@ import { createAuditService } from './modules/audit/audit.service.ts';
 import { createCandidateService } from './modules/candidates/candidates.service.ts';
 import { createDemandService } from './modules/demand/demand.service.ts';
 import { createDocumentService } from './modules/documents/documents.service.ts';
+import { createOperationsService } from './modules/operations/operations.service.ts';
 import { createOrganisationService } from './modules/organisations/organisations.service.ts';
 import { createPlacementService } from './modules/placements/placements.service.ts';
 import { createReferenceService } from './modules/reference/reference.service.ts';
@@ -31,6 +32,7 @@ export async function createServices(database: Database, config: Config) {
     placements: createPlacementService(deps),
     documents: createDocumentService(deps),
     reports: createReportService(deps),
+    operations: createOperationsService({ ...deps, database }),
   };
 }
 

@@ -19,7 +19,7 @@ async function departure(
     prefectureCode?: string;
     program?: string;
     field?: string;
-    status?: string;
+    status?: 'planned' | 'departed' | 'returned' | 'cancelled';
     returnedOn?: string;
     returnReason?: string;
   },

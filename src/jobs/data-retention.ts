@@ -10,10 +10,26 @@ const BATCH = 500;
 export const ANONYMISED_FIELDS = ['fullName', 'nameSearch', 'nationalId', 'phone'] as const;
 
 /**
+ * Personal values earlier audit entries may hold (a candidate's create/update, a certificate's issue):
+ * removed from the candidate's and their certificates' entries, which keep who did what and when.
+ */
+const PERSONAL_AUDIT_KEYS = [
+  'fullName',
+  'nameSearch',
+  'nationalId',
+  'phone',
+  'dateOfBirth',
+  'holderName',
+  'holderBirthDate',
+];
+
+/**
  * Data retention: a candidate withdrawn more than `config.retentionYears` years ago (the time of the
  * move to `withdrawn` in the status history, else `status_changed_at`) is anonymised — name replaced
  * by "Ẩn danh <code>", national ID and phone removed, date of birth reduced to 1 January of its year,
- * `anonymised_at` set so nobody takes that date for a real one. Status, home province, gender, field,
+ * `anonymised_at` set so nobody takes that date for a real one; the same values are removed from the
+ * earlier audit entries of the candidate and their certificates, and from the copies the certificates
+ * keep of the holder's name and birth date. Status, home province, gender, field,
  * training center and placements stay, so every report (and the report rollups, whose triggers do
  * not fire on these columns) is unchanged. One audit entry per candidate, without the removed data.
  */
@@ -21,7 +37,11 @@ export async function dataRetention(ctx: JobContext): Promise<JobResult> {
   const cutoff = new Date(ctx.now.getTime());
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - ctx.config.retentionYears);
   const at = ctx.now.toISOString();
-  const counts = { anonymised: 0, nationalIdsRemoved: 0, phonesRemoved: 0 };
+  const counts = { anonymised: 0, nationalIdsRemoved: 0, phonesRemoved: 0, auditEntriesRedacted: 0 };
+  const keys = sql`array[${sql.join(
+    PERSONAL_AUDIT_KEYS.map((k) => sql`${k}`),
+    sql`, `,
+  )}]::text[]`;
 
   for (;;) {
     const batch = await ctx.db.transaction(async (tx) => {
@@ -80,10 +100,40 @@ export async function dataRetention(ctx: JobContext): Promise<JobResult> {
         counts.nationalIdsRemoved += r.had_national_id ? 1 : 0;
         counts.phonesRemoved += r.had_phone ? 1 : 0;
       }
+      if (rows.length > 0) {
+        const ids = sql.join(
+          rows.map((r) => sql`${r.id}`),
+          sql`, `,
+        );
+        // Certificates keep a copy of the holder's name and birth date for reprints and verification:
+        // reduce them the same way, so a verification shows the anonymised name.
+        await tx.execute(
+          sql`update certificates ce
+                 set holder_name = c.full_name, holder_birth_date = c.date_of_birth
+                from candidates c
+               where c.id = ce.candidate_id and ce.candidate_id in (${ids})`,
+        );
+        const redacted = await queryRows<{ n: number }>(
+          tx,
+          sql`with red as (
+            update audit_log a
+               set before = case when jsonb_typeof(a.before) = 'object' then a.before - ${keys} else a.before end,
+                   after = case when jsonb_typeof(a.after) = 'object' then a.after - ${keys} else a.after end
+             where a.action <> 'anonymise'
+               and ((a.entity = 'candidate' and a.entity_id in (${ids}))
+                 or (a.entity = 'certificate' and a.entity_id in (
+                       select ce.id::text from certificates ce where ce.candidate_id::text in (${ids}))))
+               and (a.before ?| ${keys} or a.after ?| ${keys})
+            returning 1)
+          select count(*)::int as n from red`,
+        );
+        counts.auditEntriesRedacted += redacted[0]?.n ?? 0;
+      }
       return rows.length;
     });
     counts.anonymised += batch;
-    if (batch < BATCH) break;
+    // Each batch is committed on its own, so stopping between two loses nothing; the next run resumes.
+    if (batch < BATCH || ctx.signal?.aborted) break;
   }
   return { counts };
 }

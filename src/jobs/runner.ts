@@ -56,16 +56,22 @@ export function createJobRunner(options: JobRunnerOptions) {
   const instance = options.instance ?? `${hostname()}:${process.pid}`;
   const inFlight = new Map<string, Promise<JobRun | null>>();
   let closed = false;
+  const shutdown = new AbortController();
 
   /** Runs `fn` while holding the job's advisory lock; `{ locked: false }` when another session has it. */
-  async function withJobLock<T>(name: string, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+  async function withJobLock<T>(
+    name: string,
+    fn: () => Promise<T>,
+  ): Promise<{ locked: true; value: T } | { locked: false }> {
     const key = jobLockKey(name);
     if (database.kind === 'postgres') {
       // Session-level locks belong to a connection: reserve one from the pool for the whole run, or
       // the unlock could go to a different connection and the lock would stay held.
       const conn = await database.sql!.reserve();
       try {
-        const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${LOCK_NAMESPACE}::int, ${key}::int) as ok`;
+        const [row] = await conn<
+          { ok: boolean }[]
+        >`select pg_try_advisory_lock(${LOCK_NAMESPACE}::int, ${key}::int) as ok`;
         if (!row?.ok) return { locked: false };
         try {
           return { locked: true, value: await fn() };
@@ -134,7 +140,12 @@ export function createJobRunner(options: JobRunnerOptions) {
       let counts: Record<string, number> | null = null;
       let error: string | null = null;
       try {
-        const result = await job.run({ db, config, now: request.now ?? scheduledFor ?? clock() });
+        const result = await job.run({
+          db,
+          config,
+          now: request.now ?? scheduledFor ?? clock(),
+          signal: shutdown.signal,
+        });
         counts = result.counts;
       } catch (err) {
         status = 'failed';
@@ -147,7 +158,8 @@ export function createJobRunner(options: JobRunnerOptions) {
         .returning();
       return done!;
     });
-    if (!outcome.locked) return recordSkipped(job.name, request, 'already running (another instance holds its lock)');
+    if (!outcome.locked)
+      return recordSkipped(job.name, request, 'already running (another instance holds its lock)');
     return outcome.value;
   }
 
@@ -182,9 +194,13 @@ export function createJobRunner(options: JobRunnerOptions) {
       return inFlight.has(name);
     },
 
-    /** Refuses new runs and waits for those in flight: call before the database closes. */
+    /**
+     * Refuses new runs, asks running ones to stop at their next safe point, and waits for them: call
+     * before the database closes.
+     */
     async drain(): Promise<void> {
       closed = true;
+      shutdown.abort();
       await Promise.allSettled([...inFlight.values()]);
     },
   };

@@ -31,8 +31,13 @@ export function startScheduler(runner: JobRunner, config: Config, log: Log): Sch
         try {
           const run = await runner.run(job.name, { trigger: 'scheduled', scheduledFor: context.date });
           if (!run) log.debug({ job: job.name, tick: context.date }, 'job tick served by another instance');
-          else if (run.status === 'failed') log.error({ job: job.name, runId: run.id, error: run.error }, 'job failed');
-          else log.info({ job: job.name, runId: run.id, status: run.status, counts: run.counts }, 'job finished');
+          else if (run.status === 'failed')
+            log.error({ job: job.name, runId: run.id, error: run.error }, 'job failed');
+          else
+            log.info(
+              { job: job.name, runId: run.id, status: run.status, counts: run.counts },
+              'job finished',
+            );
         } catch (err) {
           log.error({ job: job.name, err }, 'job could not run');
         }

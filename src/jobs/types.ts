@@ -7,6 +7,8 @@ export interface JobContext {
   config: Config;
   /** The moment the run is for: the cron tick, or the time of a manual run. */
   now: Date;
+  /** Aborted when the service shuts down: a long job stops at its next safe point (between batches). */
+  signal?: AbortSignal;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 

@@ -65,6 +65,31 @@ function withLayoutCache(font: fontkit.Font): fontkit.Font {
       };
     },
   });
+  // Subsetting asks each glyph for its decoded outline only to learn whether it is a composite (most
+  // precomposed Vietnamese letters are: base + mark) and which glyphs it is built from. fontkit keeps
+  // glyph objects but decodes them again for every document, so remember the decoded form on the glyph.
+  const decoded = new WeakSet<object>();
+  Object.defineProperty(wrapped, 'getGlyph', {
+    value(id: number, codePoints?: number[]) {
+      const glyph = font.getGlyph.call(wrapped, id, codePoints) as fontkit.Glyph & {
+        _decode?: () => unknown;
+      };
+      if (glyph && typeof glyph._decode === 'function' && !decoded.has(glyph)) {
+        decoded.add(glyph);
+        const decode = glyph._decode;
+        let done = false;
+        let result: unknown;
+        glyph._decode = function (this: unknown) {
+          if (!done) {
+            result = decode.call(this);
+            done = true;
+          }
+          return result;
+        };
+      }
+      return glyph;
+    },
+  });
   return wrapped;
 }
 

@@ -138,7 +138,8 @@ function fill(parts: Compiled, ctx: RenderContext, template: string): string {
     if (typeof p === 'string') {
       out += p;
     } else if (p.scope === 'doc') {
-      if (!(p.key in ctx.doc)) throw new Error(`Template ${template}: the renderer supplies no {doc.${p.key}}`);
+      if (!(p.key in ctx.doc))
+        throw new Error(`Template ${template}: the renderer supplies no {doc.${p.key}}`);
       const v = ctx.doc[p.key];
       out += v === null || v === undefined || v === '' ? EMPTY : String(v);
     } else {
@@ -183,7 +184,8 @@ export function drawText(doc: PDFKit.PDFDocument, text: string, box: TextBox): v
     const size = Math.max(3, Math.floor(fitSize * 100) / 100);
     doc.fontSize(size);
     const width = (naturalWidth * size) / box.size;
-    const dx = box.align === 'center' ? (box.width - width) / 2 : box.align === 'right' ? box.width - width : 0;
+    const dx =
+      box.align === 'center' ? (box.width - width) / 2 : box.align === 'right' ? box.width - width : 0;
     const dy = (nominalHeight - doc.currentLineHeight(true)) / 2;
     doc.text(text, box.x + dx, box.y + dy, { lineBreak: false });
     return;
@@ -285,7 +287,12 @@ export function loadTemplate(name: string): LoadedTemplate {
             .stroke();
           break;
         case 'line':
-          doc.lineWidth(el.lineWidth).strokeColor(el.color).moveTo(el.x1, el.y1).lineTo(el.x2, el.y2).stroke();
+          doc
+            .lineWidth(el.lineWidth)
+            .strokeColor(el.color)
+            .moveTo(el.x1, el.y1)
+            .lineTo(el.x2, el.y2)
+            .stroke();
           break;
         case 'qr':
           drawQr(doc, fill(el.compiled, ctx, name), el.x, el.y, el.size);
@@ -296,7 +303,13 @@ export function loadTemplate(name: string): LoadedTemplate {
         case 'rows': {
           let y = el.y;
           const valueWidth = el.width - el.labelWidth;
-          if (el.rule) doc.lineWidth(0.4).strokeColor('#999999').moveTo(el.x, y).lineTo(el.x + el.width, y).stroke();
+          if (el.rule)
+            doc
+              .lineWidth(0.4)
+              .strokeColor('#999999')
+              .moveTo(el.x, y)
+              .lineTo(el.x + el.width, y)
+              .stroke();
           for (const row of el.compiledRows) {
             if (!isShown(row.when, ctx)) continue;
             const label = { x: el.x + 2, width: el.labelWidth - 10, maxLines: 1, align: 'left' as const };

@@ -82,6 +82,14 @@ export function createSeed(db: Db) {
         .returning();
       return row!;
     },
+    /** An enrollment with its result as given (`outcome: 'passed'` for a certificate), no lifecycle checks. */
+    async enrollment(values: Insert<typeof t.enrollments> & { courseId: string; candidateId: string }) {
+      const [row] = await db
+        .insert(t.enrollments)
+        .values({ ...(values.outcome ? { resultAt: new Date() } : {}), ...values })
+        .returning();
+      return row!;
+    },
     async jobOrder(values: Insert<typeof t.jobOrders> & { partnerId: string }) {
       const [row] = await db
         .insert(t.jobOrders)

@@ -20,7 +20,24 @@ begin
   on conflict (grain, period, province_code, boundaries, destination_country, program, field, gender)
   do update set departed = r.departed + excluded.departed;
 
+  insert into report_departure_totals as r
+    (grain, period, province_code, boundaries, destination_country, departed)
+  values
+    ('month', date_trunc('month', f.departed_on::timestamp)::date, f.province_code, f.boundaries,
+     f.destination_country, sign),
+    ('year', date_trunc('year', f.departed_on::timestamp)::date, f.province_code, f.boundaries,
+     f.destination_country, sign)
+  on conflict (grain, period, province_code, boundaries, destination_country)
+  do update set departed = r.departed + excluded.departed;
+
   if f.destination_country = 'JP' then
+    insert into report_prefecture_totals as r (grain, period, prefecture_code, departed)
+    values
+      ('month', date_trunc('month', f.departed_on::timestamp)::date, f.prefecture_code, sign),
+      ('year', date_trunc('year', f.departed_on::timestamp)::date, f.prefecture_code, sign)
+    on conflict (grain, period, prefecture_code)
+    do update set departed = r.departed + excluded.departed;
+
     insert into report_prefecture_rollup as r (grain, period, prefecture_code, program, field, gender, departed)
     values
       ('month', date_trunc('month', f.departed_on::timestamp)::date, f.prefecture_code, f.program, f.field, f.gender, sign),
@@ -39,6 +56,16 @@ begin
       ('year', date_trunc('year', f.returned_on::timestamp)::date, f.province_code, f.boundaries,
        f.destination_country, f.program, f.field, f.gender, sign, case when f.reintegrated then sign else 0 end)
     on conflict (grain, period, province_code, boundaries, destination_country, program, field, gender)
+    do update set returned = r.returned + excluded.returned, reintegrated = r.reintegrated + excluded.reintegrated;
+
+    insert into report_return_totals as r
+      (grain, period, province_code, boundaries, destination_country, returned, reintegrated)
+    values
+      ('month', date_trunc('month', f.returned_on::timestamp)::date, f.province_code, f.boundaries,
+       f.destination_country, sign, case when f.reintegrated then sign else 0 end),
+      ('year', date_trunc('year', f.returned_on::timestamp)::date, f.province_code, f.boundaries,
+       f.destination_country, sign, case when f.reintegrated then sign else 0 end)
+    on conflict (grain, period, province_code, boundaries, destination_country)
     do update set returned = r.returned + excluded.returned, reintegrated = r.reintegrated + excluded.reintegrated;
   end if;
 end $$;
@@ -193,6 +220,9 @@ begin
   perform set_config('kh.reports_rebuilding', 'on', true);
   -- delete, not truncate: no ACCESS EXCLUSIVE lock, and it may run inside a transaction with readers.
   delete from report_departure_rollup;
+  delete from report_departure_totals;
+  delete from report_prefecture_totals;
+  delete from report_return_totals;
   delete from report_prefecture_rollup;
   delete from report_return_rollup;
   delete from report_pipeline_rollup;
@@ -228,6 +258,18 @@ begin
     from report_placement_facts f cross join (values ('month'), ('year')) g(grain)
    where f.returned_on is not null
    group by 1, 2, 3, 4, 5, 6, 7, 8;
+
+  insert into report_departure_totals
+  select grain, period, province_code, boundaries, destination_country, sum(departed)::int
+    from report_departure_rollup group by 1, 2, 3, 4, 5;
+
+  insert into report_prefecture_totals
+  select grain, period, prefecture_code, sum(departed)::int
+    from report_prefecture_rollup group by 1, 2, 3;
+
+  insert into report_return_totals
+  select grain, period, province_code, boundaries, destination_country, sum(returned)::int, sum(reintegrated)::int
+    from report_return_rollup group by 1, 2, 3, 4, 5;
 
   insert into report_pipeline_rollup
   select home_province_2025, training_center_id, status, count(*)::int

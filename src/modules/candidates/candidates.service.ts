@@ -560,12 +560,13 @@ export function createCandidateService({ db, reference, config }: CandidateServi
         after: { importId, inserted: rows.length, trainingCenterIds: centerIds },
       };
       if (options.pg) {
-        await options.pg.begin(async (t) => {
+        const pg = options.pg;
+        await pg.begin(async (t) => {
           await copyCandidates(t, rows, actor.id, historyReasonForImport(importId));
-          await recordAudit(
-            drizzlePostgres({ client: t as unknown as postgres.Sql }) as unknown as Db,
-            audit,
-          );
+          // A drizzle view of this transaction's connection, so the audit row is written the usual
+          // way. A TransactionSql lacks the `options` drizzle reads; it shares the pool's.
+          const tx = drizzlePostgres({ client: Object.assign(t, { options: pg.options }) as unknown as postgres.Sql });
+          await recordAudit(tx as unknown as Db, audit);
         });
       } else {
         await db.transaction(async (tx) => {

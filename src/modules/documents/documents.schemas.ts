@@ -38,10 +38,18 @@ export const listQuery = z.object({
   cursor: cursorSchema,
 });
 
-export const certificateListOut = z.object({ items: z.array(certificateOut), nextCursor: z.string().nullable() });
+export const certificateListOut = z.object({
+  items: z.array(certificateOut),
+  nextCursor: z.string().nullable(),
+});
 
 export const revokeBody = z.strictObject({
-  reason: z.string().trim().min(3).max(500).describe('Why the certificate is withdrawn (kept in the audit log)'),
+  reason: z
+    .string()
+    .trim()
+    .min(3)
+    .max(500)
+    .describe('Why the certificate is withdrawn (kept in the audit log)'),
 });
 
 export const MAX_BATCH = 2000;

@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
@@ -272,26 +272,25 @@ export function createDocumentService({ db, reference, config }: DocumentService
       return toOut((await getVisible(actor, id)).certificate);
     },
 
-    async list(actor: Actor, q: { candidateId?: string | undefined; limit: number; cursor?: string | undefined }) {
-      const cursor = decodeCursor(q.cursor, 2);
+    async list(
+      actor: Actor,
+      q: { candidateId?: string | undefined; limit: number; cursor?: string | undefined },
+    ) {
+      const cursor = decodeCursor(q.cursor, 1);
+      // The cursor names the last certificate served; comparing against its stored timestamp keeps
+      // PostgreSQL's microseconds, which a JavaScript Date would round away.
       const rows = await selectVisible(
         actor,
         and(
           q.candidateId ? eq(certificates.candidateId, q.candidateId) : undefined,
           cursor
-            ? or(
-                lt(certificates.createdAt, new Date(String(cursor[0]))),
-                and(
-                  eq(certificates.createdAt, new Date(String(cursor[0]))),
-                  lt(certificates.id, String(cursor[1])),
-                ),
-              )
+            ? sql`(${certificates.createdAt}, ${certificates.id}) < (select c2.created_at, c2.id from certificates c2 where c2.id = ${String(cursor[0])})`
             : undefined,
         ),
       )
         .orderBy(desc(certificates.createdAt), desc(certificates.id))
         .limit(q.limit + 1);
-      const page = pageOf(rows, q.limit, (r) => [r.certificate.createdAt.toISOString(), r.certificate.id]);
+      const page = pageOf(rows, q.limit, (r) => [r.certificate.id]);
       return { items: page.items.map((r) => toOut(r.certificate)), nextCursor: page.nextCursor };
     },
 
@@ -346,7 +345,10 @@ export function createDocumentService({ db, reference, config }: DocumentService
           .where(and(eq(certificates.id, id), certificateScope(actor)))
           .for('update', { of: certificates });
         // Only the issuing center (or an admin) may withdraw what it issued.
-        if (!row || (actor.role === 'center' && row.certificate.trainingCenterId !== actor.trainingCenterId)) {
+        if (
+          !row ||
+          (actor.role === 'center' && row.certificate.trainingCenterId !== actor.trainingCenterId)
+        ) {
           throw notFound('The certificate');
         }
         const before = row.certificate;

@@ -55,7 +55,10 @@ export const certificates = pgTable(
     // One valid certificate per enrollment; a revoked one may be reissued.
     uniqueIndex('certificates_enrollment_valid_unique').on(t.enrollmentId).where(sql`${t.revokedAt} is null`),
     check('certificates_type_check', sql`${t.type} in ('training_completion', 'orientation')`),
-    check('certificates_course_kind_check', sql`${t.courseKind} in ('language', 'vocational', 'orientation')`),
+    check(
+      'certificates_course_kind_check',
+      sql`${t.courseKind} in ('language', 'vocational', 'orientation')`,
+    ),
     index('certificates_candidate_idx').on(t.candidateId, t.createdAt),
     index('certificates_center_idx').on(t.trainingCenterId, t.createdAt),
   ],

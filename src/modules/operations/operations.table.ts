@@ -41,7 +41,9 @@ export const jobRuns = pgTable(
   (t) => [
     check('job_runs_status_check', sql`${t.status} in ('running', 'succeeded', 'failed', 'skipped')`),
     check('job_runs_trigger_check', sql`${t.trigger} in ('scheduled', 'manual')`),
-    uniqueIndex('job_runs_tick_unique').on(t.jobName, t.scheduledFor).where(sql`${t.scheduledFor} is not null`),
+    uniqueIndex('job_runs_tick_unique')
+      .on(t.jobName, t.scheduledFor)
+      .where(sql`${t.scheduledFor} is not null`),
     index('job_runs_job_idx').on(t.jobName, t.id),
   ],
 );
@@ -81,7 +83,10 @@ export const alerts = pgTable(
     provinceCode2025: text('province_code_2025'),
     partnerId: uuid('partner_id'),
     status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
-    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
+    // Milliseconds, not PostgreSQL's microseconds: the list's keyset cursor carries it through a JS Date.
+    raisedAt: timestamp('raised_at', { withTimezone: true })
+      .notNull()
+      .default(sql`date_trunc('milliseconds', now())`),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     closedBy: uuid('closed_by'),
     closeNote: text('close_note'),
@@ -95,8 +100,8 @@ export const alerts = pgTable(
     ),
     // Keyset pagination, newest first, per scope.
     index('alerts_status_idx').on(t.status, t.raisedAt, t.id),
-    index('alerts_center_idx').on(t.trainingCenterId, t.status, t.raisedAt),
-    index('alerts_province_idx').on(t.provinceCode2025, t.status, t.raisedAt),
-    index('alerts_partner_idx').on(t.partnerId, t.status, t.raisedAt),
+    index('alerts_center_idx').on(t.trainingCenterId, t.status, t.raisedAt, t.id),
+    index('alerts_province_idx').on(t.provinceCode2025, t.status, t.raisedAt, t.id),
+    index('alerts_partner_idx').on(t.partnerId, t.status, t.raisedAt, t.id),
   ],
 );

@@ -97,23 +97,25 @@ function coveringSources(args: {
   to: string | undefined;
 }): SQL {
   const plan = planRange(args.from, args.to);
+  const parts: SQL[] = [];
   const [ya, yb] = plan.years;
-  const [[m1a, m1b], [m2a, m2b]] = plan.months;
-  const [[d1a, d1b], [d2a, d2b]] = plan.days;
-  return sql`
-    select ${args.rollupColumns} from ${args.rollup}
-     where grain = 'year' and period >= ${ya}::date and period < ${yb}::date ${args.where}
-    union all
-    select ${args.rollupColumns} from ${args.rollup}
-     where grain = 'month'
-       and ((period >= ${m1a}::date and period < ${m1b}::date) or (period >= ${m2a}::date and period < ${m2b}::date))
-       ${args.where}
-    union all
-    select ${args.factColumns} from report_placement_facts
-     where ((${args.factDate} >= ${d1a}::date and ${args.factDate} < ${d1b}::date)
-         or (${args.factDate} >= ${d2a}::date and ${args.factDate} < ${d2b}::date))
-       ${args.where} ${args.factWhere ?? sql``}`;
+  if (ya < yb) {
+    parts.push(sql`select ${args.rollupColumns} from ${args.rollup}
+      where grain = 'year' and period >= ${ya}::date and period < ${yb}::date ${args.where}`);
+  }
+  for (const [a, b] of plan.months.filter(([a, b]) => a < b)) {
+    parts.push(sql`select ${args.rollupColumns} from ${args.rollup}
+      where grain = 'month' and period >= ${a}::date and period < ${b}::date ${args.where}`);
+  }
+  for (const [a, b] of plan.days.filter(([a, b]) => a < b)) {
+    parts.push(sql`select ${args.factColumns} from report_placement_facts
+      where ${args.factDate} >= ${a}::date and ${args.factDate} < ${b}::date ${args.where} ${args.factWhere ?? sql``}`);
+  }
+  return sql.join(parts, sql` union all `);
 }
+
+/** The coarse rollup answers when no programme, field or gender filter asks for the fine one. */
+const needsFine = (f: Filters) => Boolean(f.program || f.field || f.gender);
 
 const ratio = (part: number | null, whole: number | null) =>
   part === null || whole === null || whole === 0 ? null : Math.round((part / whole) * 10000) / 10000;
@@ -179,7 +181,7 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
   async function provinceShare(actor: Actor, q: ProvinceShareQuery): Promise<ProvinceShareReport> {
     const where = filterSql(q);
     const sources = coveringSources({
-      rollup: sql`report_departure_rollup`,
+      rollup: needsFine(q) ? sql`report_departure_rollup` : sql`report_departure_totals`,
       rollupColumns: sql`province_code, boundaries, departed as a, case when destination_country = 'JP' then departed else 0 end as b`,
       factColumns: sql`province_code, boundaries, 1 as a, case when destination_country = 'JP' then 1 else 0 end as b`,
       factDate: sql`departed_on`,
@@ -211,7 +213,7 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
   async function reintegration(actor: Actor, q: ReintegrationQuery): Promise<ReintegrationReport> {
     const where = filterSql(q);
     const sources = coveringSources({
-      rollup: sql`report_return_rollup`,
+      rollup: needsFine(q) ? sql`report_return_rollup` : sql`report_return_totals`,
       rollupColumns: sql`province_code, boundaries, returned as a, reintegrated as b`,
       factColumns: sql`province_code, boundaries, 1 as a, case when reintegrated then 1 else 0 end as b`,
       factDate: sql`returned_on`,
@@ -242,7 +244,7 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
 
   async function prefectures(actor: Actor, q: PrefecturesQuery): Promise<PrefecturesReport> {
     const sources = coveringSources({
-      rollup: sql`report_prefecture_rollup`,
+      rollup: needsFine(q) ? sql`report_prefecture_rollup` : sql`report_prefecture_totals`,
       rollupColumns: sql`prefecture_code, departed as n`,
       factColumns: sql`prefecture_code, 1 as n`,
       factDate: sql`departed_on`,

@@ -32,8 +32,29 @@ export const reportPlacementFacts = pgTable(
     reintegrated: boolean('reintegrated').notNull(),
   },
   (t) => [
-    index('report_placement_facts_departed_idx').on(t.departedOn),
-    index('report_placement_facts_returned_idx').on(t.returnedOn).where(sql`${t.returnedOn} is not null`),
+    // Covering (index-only scans) for the days at the edges of a range.
+    index('report_placement_facts_departed_idx').on(
+      t.departedOn,
+      t.provinceCode,
+      t.boundaries,
+      t.destinationCountry,
+      t.prefectureCode,
+      t.program,
+      t.field,
+      t.gender,
+    ),
+    index('report_placement_facts_returned_idx')
+      .on(
+        t.returnedOn,
+        t.provinceCode,
+        t.boundaries,
+        t.destinationCountry,
+        t.program,
+        t.field,
+        t.gender,
+        t.reintegrated,
+      )
+      .where(sql`${t.returnedOn} is not null`),
     index('report_placement_facts_candidate_idx').on(t.candidateId),
   ],
 );
@@ -140,5 +161,62 @@ export const reportPipelineRollup = pgTable(
       name: 'report_pipeline_rollup_pk',
       columns: [t.province2025, t.trainingCenterId, t.status],
     }),
+  ],
+);
+
+/*
+ * The same rollups without the programme/field/gender dimensions: a report without those filters
+ * (the common case, and the one with the 100 ms target) reads ~10× fewer rows.
+ */
+export const reportDepartureTotals = pgTable(
+  'report_departure_totals',
+  {
+    grain: text('grain').notNull(),
+    period: date('period', { mode: 'string' }).notNull(),
+    provinceCode: text('province_code').notNull(),
+    boundaries: text('boundaries').notNull(),
+    destinationCountry: text('destination_country').notNull(),
+    departed: integer('departed').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'report_departure_totals_pk',
+      columns: [t.grain, t.period, t.provinceCode, t.boundaries, t.destinationCountry],
+    }),
+    grainCheck('report_departure_totals_grain_check', t.grain),
+  ],
+);
+
+export const reportPrefectureTotals = pgTable(
+  'report_prefecture_totals',
+  {
+    grain: text('grain').notNull(),
+    period: date('period', { mode: 'string' }).notNull(),
+    prefectureCode: text('prefecture_code').notNull(),
+    departed: integer('departed').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_prefecture_totals_pk', columns: [t.grain, t.period, t.prefectureCode] }),
+    grainCheck('report_prefecture_totals_grain_check', t.grain),
+  ],
+);
+
+export const reportReturnTotals = pgTable(
+  'report_return_totals',
+  {
+    grain: text('grain').notNull(),
+    period: date('period', { mode: 'string' }).notNull(),
+    provinceCode: text('province_code').notNull(),
+    boundaries: text('boundaries').notNull(),
+    destinationCountry: text('destination_country').notNull(),
+    returned: integer('returned').notNull(),
+    reintegrated: integer('reintegrated').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'report_return_totals_pk',
+      columns: [t.grain, t.period, t.provinceCode, t.boundaries, t.destinationCountry],
+    }),
+    grainCheck('report_return_totals_grain_check', t.grain),
   ],
 );

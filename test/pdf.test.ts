@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { type CertificateData, certificatePdf, certificatesPdfStream } from '../src/pdf/certificate.ts';
+import { fontFiles } from '../src/pdf/fonts.ts';
+import { type PlacementLetterData, placementLetterPdf } from '../src/pdf/placement-letter.ts';
+import { loadTemplate } from '../src/pdf/template.ts';
+import { pdfPageCount, pdfPages, pdfTextBoxes } from './pdf-extract.ts';
+
+const longName = 'Nguyễn Thị Phương Hoàng Ngọc Diễm Quỳnh';
+const longEmployer = '株式会社岡山精密工業技術開発センター';
+
+const certificate: CertificateData = {
+  serial: 'LA-2026-000123',
+  verifyCode: 'K7QX2M9PDR4T',
+  verifyUrl: 'http://127.0.0.1:3000/verify/LA-2026-000123?code=K7QX2M9PDR4T',
+  type: 'training_completion',
+  issuedOn: '2026-03-05',
+  holderName: longName,
+  holderBirthDate: '2001-11-23',
+  courseName: 'Tiếng Nhật sơ cấp N4',
+  courseKind: 'language',
+  courseHours: 600,
+  courseStartsOn: '2025-09-01',
+  courseEndsOn: '2026-02-28',
+  score: 87.5,
+  jlptLevel: 'N4',
+  centerName: 'Trung tâm Đào tạo Long An',
+  centerProvince: 'Tây Ninh',
+  licenseNo: null,
+};
+
+const letter: PlacementLetterData = {
+  reference: 'PL-3F2A91C0',
+  issuedOn: '2026-03-05',
+  holderName: longName,
+  holderBirthDate: '2001-11-23',
+  candidateCode: 'KH-2026-000123',
+  destinationCountry: 'JP',
+  prefectureJa: '岡山県',
+  prefectureEn: 'Okayama',
+  municipality: '岡山市北区',
+  employerName: longEmployer,
+  program: 'ssw_1',
+  field: 'industrial_manufacturing',
+  contractStart: '2026-04-01',
+  contractEnd: '2029-03-31',
+  departedOn: null,
+  plannedDeparture: '2026-03-25',
+  centerName: 'Trung tâm Đào tạo Long An',
+  centerProvince: 'Tây Ninh',
+};
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('certificate PDF', () => {
+  it('carries the exact Vietnamese name, the serial and the verification code as extractable text', async () => {
+    const [page] = await pdfPages(await certificatePdf(certificate));
+    expect(page).toContain(longName.normalize('NFC'));
+    expect(page).toContain('LA-2026-000123');
+    expect(page).toContain('K7QX2M9PDR4T');
+    expect(page).toContain('GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA ĐÀO TẠO');
+    expect(page).toContain('研修修了証明書');
+    expect(page).toContain('23/11/2001');
+  });
+
+  it('an orientation certificate carries the title Law 69/2020 dossiers expect', async () => {
+    const [page] = await pdfPages(
+      await certificatePdf({ ...certificate, type: 'orientation', courseKind: 'orientation', score: null }),
+    );
+    expect(page).toContain('GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC GIÁO DỤC ĐỊNH HƯỚNG');
+    expect(page).not.toContain('87.5');
+  });
+
+  it('embeds a subset of the font, and stays small', async () => {
+    const pdf = await certificatePdf(certificate);
+    const text = pdf.toString('latin1');
+    expect(text).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansJP-Regular/);
+    expect(text).not.toContain('/Helvetica');
+    expect(pdf.length).toBeLessThan(60 * 1024);
+  });
+
+  it('renders the same with the fonts read from file (the naive path)', async () => {
+    const [page] = await pdfPages(await certificatePdf(certificate, { fonts: fontFiles() }));
+    expect(page).toContain(longName);
+  });
+
+  it('a batch has one page per certificate, in order', async () => {
+    const list = Array.from({ length: 45 }, (_, i) => ({
+      ...certificate,
+      serial: `LA-2026-${String(i + 1).padStart(6, '0')}`,
+    }));
+    const pdf = await collect(certificatesPdfStream(list));
+    expect(await pdfPageCount(pdf)).toBe(45);
+    const pages = await pdfPages(pdf);
+    expect(pages[44]).toContain('LA-2026-000045');
+  });
+});
+
+describe('placement letter PDF', () => {
+  it('is bilingual and names the candidate, the employer and the prefecture in Japanese', async () => {
+    const [page] = await pdfPages(await placementLetterPdf(letter));
+    expect(page).toContain(longName);
+    expect(page).toContain(longEmployer);
+    expect(page).toContain('岡山県');
+    expect(page).toContain('岡山市北区');
+    expect(page).toContain('特定技能1号');
+    expect(page).toContain('派遣確認書');
+    expect(page).toContain('THƯ XÁC NHẬN PHÁI CỬ NGƯỜI LAO ĐỘNG');
+  });
+
+  it('prints a dash, not a blank, for a missing municipality or a placement outside Japan', async () => {
+    const [page] = await pdfPages(
+      await placementLetterPdf({
+        ...letter,
+        destinationCountry: 'DE',
+        prefectureJa: null,
+        prefectureEn: null,
+        municipality: null,
+        program: 'other',
+      }),
+    );
+    expect(page).toContain('Đức / ドイツ');
+    expect(page).toContain('—');
+  });
+});
+
+describe('layout', () => {
+  it('keeps every line of a certificate with the longest names inside the frame', async () => {
+    const pdf = await certificatePdf({
+      ...certificate,
+      type: 'orientation',
+      courseKind: 'orientation',
+      centerName:
+        'Trung tâm Đào tạo và Giáo dục định hướng Người lao động đi làm việc ở nước ngoài tỉnh Tây Ninh',
+      courseName:
+        'Khóa học tiếng Nhật sơ cấp N4 — Lớp buổi tối dành cho thực tập sinh ngành cơ khí chính xác',
+    });
+    const boxes = await pdfTextBoxes(pdf);
+    expect(boxes.length).toBeGreaterThan(20);
+    for (const b of boxes) {
+      expect(b.x, b.text).toBeGreaterThanOrEqual(26);
+      expect(b.x + b.width, b.text).toBeLessThanOrEqual(841.89 - 26);
+      expect(b.y, b.text).toBeGreaterThanOrEqual(26);
+      expect(b.y + b.height, b.text).toBeLessThanOrEqual(595.28 - 26);
+    }
+  });
+
+  it('keeps every line of a placement letter inside the margins', async () => {
+    const boxes = await pdfTextBoxes(await placementLetterPdf(letter));
+    for (const b of boxes) {
+      expect(b.x, b.text).toBeGreaterThanOrEqual(40);
+      expect(b.x + b.width, b.text).toBeLessThanOrEqual(595.28 - 40);
+      expect(b.y + b.height, b.text).toBeLessThanOrEqual(841.89 - 40);
+    }
+  });
+
+  it('asking for a certificate type the template has no layout for fails loudly', () => {
+    const t = loadTemplate('certificate');
+    expect(() => t.stringsFor('no_such_type')).toThrow(/no variant/);
+  });
+});
