@@ -73,7 +73,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routeList.push({ method, url: route.url, auth: route.config?.auth });
+      // Read lazily: a plugin's own onRoute hook (the dashboard's) may set the config after this one.
+      if (method !== 'HEAD') routeList.push({ method, url: route.url, get auth() { return route.config?.auth; } });
     }
   });
 

@@ -73,7 +73,7 @@ describe('importing trainees from a spreadsheet', () => {
     const rows = await t.database.db.select().from(candidates).where(inArray(candidates.nationalId, ids));
     expect(rows).toHaveLength(3);
     const byId = new Map(rows.map((r) => [r.nationalId, r]));
-    expect(byId.get(ids[0])).toMatchObject({
+    expect(byId.get(ids[0]!)).toMatchObject({
       fullName: 'Trần Thị Bích',
       nameSearch: 'tran thi bich',
       status: 'registered',
@@ -81,8 +81,8 @@ describe('importing trainees from a spreadsheet', () => {
       phone: '+84912345678',
       homeProvince2025: '80',
     });
-    expect(byId.get(ids[1])).toMatchObject({ phone: null, jlptLevel: null });
-    expect(byId.get(ids[2])!.consentToShare).toBe(false);
+    expect(byId.get(ids[1]!)).toMatchObject({ phone: null, jlptLevel: null });
+    expect(byId.get(ids[2]!)!.consentToShare).toBe(false);
     const list = await t.request({ method: 'GET', url: '/candidates?q=tran%20thi%20bich', as });
     expect(list.json().items).toHaveLength(1);
   });
@@ -147,7 +147,7 @@ describe('importing trainees from a spreadsheet', () => {
     expect(res.json()).toEqual({ inserted: 2 });
     const rows = await t.database.db.select().from(candidates).where(inArray(candidates.nationalId, ids));
     const byId = new Map(rows.map((r) => [r.nationalId, r]));
-    expect(byId.get(ids[0])).toMatchObject({
+    expect(byId.get(ids[0]!)).toMatchObject({
       fullName: 'Lê Thị Hồng Nhung',
       consentToShare: true,
       jlptLevel: 'N3',
@@ -155,7 +155,7 @@ describe('importing trainees from a spreadsheet', () => {
       provinceBoundaries: '2008',
       homeProvince2025: '80',
     });
-    expect(byId.get(ids[1])).toMatchObject({
+    expect(byId.get(ids[1]!)).toMatchObject({
       fullName: 'Phạm, Văn Đông',
       consentToShare: false,
       phone: null,

@@ -156,7 +156,7 @@ export async function readCandidateCsv(
             badBoolean.add(column);
             rowErrors.push({ row: dataRow, path: column, message: 'must be true/false, 1/0 or có/không' });
           } else raw[column] = value;
-        } else raw[column] = cell;
+        } else raw[column] = column === 'jlptLevel' ? cell.toUpperCase() : cell;
       }
       if (empty) continue;
       const result = options.schema.safeParse(raw);

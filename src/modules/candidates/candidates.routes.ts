@@ -145,6 +145,15 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
           tags,
           summary:
             'Import trainees from a CSV (header row of POST /candidates field names; comma or semicolon): all rows or none',
+          description: [
+            'Body: `Content-Type: text/csv`, UTF-8 with or without BOM. The first line is a header of',
+            'POST /candidates field names (fullName, dateOfBirth, gender, nationalId, phone, homeProvinceCode,',
+            'provinceBoundaries, occupationField, jlptLevel, consentToShare, trainingCenterId), any order;',
+            'comma, semicolon or tab separated (detected from the header). Empty cells are absent fields;',
+            'consentToShare accepts true/false, 1/0, yes/no, có/không. Every row is validated first: any',
+            'problem → 400 with `errors: [{ row, path, message }]` (row 1 = first line after the header;',
+            'row 0 = the header) and nothing is inserted. Otherwise all rows go in one transaction.',
+          ].join(' '),
           consumes: ['text/csv'],
           querystring: importQuery,
           response: { 201: importOut },

@@ -132,12 +132,7 @@ const provinceCode = z
   .regex(/^\d{2}$/, 'must be a 2-digit province code');
 const provinceBoundaries = z.enum(['2025', '2008']);
 const occupationField = z.enum(OCCUPATION_FIELDS);
-const jlptLevel = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .pipe(z.enum(JLPT_LEVELS))
-  .describe('N5 (lowest) … N1 (highest)');
+const jlptLevel = z.enum(JLPT_LEVELS).describe('N5 (lowest) … N1 (highest)');
 const consentToShare = z
   .boolean()
   .describe('Whether the anonymised profile may be shown to Japanese partners');

@@ -565,7 +565,9 @@ export function createCandidateService({ db, reference, config }: CandidateServi
           await copyCandidates(t, rows, actor.id, historyReasonForImport(importId));
           // A drizzle view of this transaction's connection, so the audit row is written the usual
           // way. A TransactionSql lacks the `options` drizzle reads; it shares the pool's.
-          const tx = drizzlePostgres({ client: Object.assign(t, { options: pg.options }) as unknown as postgres.Sql });
+          const tx = drizzlePostgres({
+            client: Object.assign(t, { options: pg.options }) as unknown as postgres.Sql,
+          });
           await recordAudit(tx as unknown as Db, audit);
         });
       } else {
