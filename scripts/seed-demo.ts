@@ -21,11 +21,54 @@ const rand = () => {
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Võ', 'Phan', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Võ',
+  'Phan',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
 const MIDDLE_M = ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thành', 'Công'];
 const MIDDLE_F = ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Kim', 'Mỹ'];
-const GIVEN_M = ['Được', 'Hùng', 'Dũng', 'Phúc', 'Tài', 'Lộc', 'Nam', 'Khoa', 'Tuấn', 'Thắng', 'Trọng', 'Hiếu', 'Đạt'];
-const GIVEN_F = ['Lan', 'Hương', 'Hạnh', 'Nhung', 'Trang', 'Quỳnh', 'Thảo', 'Yến', 'Ngân', 'Diễm', 'Hằng', 'Phương'];
+const GIVEN_M = [
+  'Được',
+  'Hùng',
+  'Dũng',
+  'Phúc',
+  'Tài',
+  'Lộc',
+  'Nam',
+  'Khoa',
+  'Tuấn',
+  'Thắng',
+  'Trọng',
+  'Hiếu',
+  'Đạt',
+];
+const GIVEN_F = [
+  'Lan',
+  'Hương',
+  'Hạnh',
+  'Nhung',
+  'Trang',
+  'Quỳnh',
+  'Thảo',
+  'Yến',
+  'Ngân',
+  'Diễm',
+  'Hằng',
+  'Phương',
+];
 
 async function main() {
   const config = loadConfig();
@@ -37,7 +80,13 @@ async function main() {
     provinceCode: null,
     partnerId: null,
   };
-  const call = async (as: Actor, method: 'GET' | 'POST', url: string, payload?: unknown, contentType?: string) => {
+  const call = async (
+    as: Actor,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+    contentType?: string,
+  ) => {
     const res = await app.inject({
       method,
       url,
@@ -60,10 +109,54 @@ async function main() {
 
   // Organisations, from the press reports in ../shared/context.
   const centerSpecs = [
-    { key: 'longan', name: 'Trung tâm Dịch vụ việc làm Long An', provinceCode: '80', licenseNo: '152/LĐTBXH-GP', serialPrefix: 'LA', home: [['80', '2008'], ['80', '2025'], ['72', '2008']] },
-    { key: 'vinhphuc', name: 'Công ty CP Phát triển Nhân lực Vĩnh Phúc', provinceCode: '25', licenseNo: '087/LĐTBXH-GP', serialPrefix: 'VP', home: [['26', '2008'], ['25', '2025'], ['25', '2008']] },
-    { key: 'cantho', name: 'Trường Cao đẳng Nghề Cần Thơ', provinceCode: '92', licenseNo: '203/LĐTBXH-GP', serialPrefix: 'CT', home: [['92', '2025'], ['94', '2008'], ['93', '2008']] },
-    { key: 'nghean', name: 'Trung tâm Giáo dục nghề nghiệp Nghệ An', provinceCode: '40', licenseNo: '061/LĐTBXH-GP', serialPrefix: 'NA', home: [['40', '2025'], ['42', '2025'], ['38', '2025']] },
+    {
+      key: 'longan',
+      name: 'Trung tâm Dịch vụ việc làm Long An',
+      provinceCode: '80',
+      licenseNo: '152/LĐTBXH-GP',
+      serialPrefix: 'LA',
+      home: [
+        ['80', '2008'],
+        ['80', '2025'],
+        ['72', '2008'],
+      ],
+    },
+    {
+      key: 'vinhphuc',
+      name: 'Công ty CP Phát triển Nhân lực Vĩnh Phúc',
+      provinceCode: '25',
+      licenseNo: '087/LĐTBXH-GP',
+      serialPrefix: 'VP',
+      home: [
+        ['26', '2008'],
+        ['25', '2025'],
+        ['25', '2008'],
+      ],
+    },
+    {
+      key: 'cantho',
+      name: 'Trường Cao đẳng Nghề Cần Thơ',
+      provinceCode: '92',
+      licenseNo: '203/LĐTBXH-GP',
+      serialPrefix: 'CT',
+      home: [
+        ['92', '2025'],
+        ['94', '2008'],
+        ['93', '2008'],
+      ],
+    },
+    {
+      key: 'nghean',
+      name: 'Trung tâm Giáo dục nghề nghiệp Nghệ An',
+      provinceCode: '40',
+      licenseNo: '061/LĐTBXH-GP',
+      serialPrefix: 'NA',
+      home: [
+        ['40', '2025'],
+        ['42', '2025'],
+        ['38', '2025'],
+      ],
+    },
   ] as const;
   const centers: Record<string, { id: string; home: readonly (readonly [string, string])[] }> = {};
   for (const c of centerSpecs) {
@@ -72,44 +165,180 @@ async function main() {
   }
 
   const partnerSpecs = [
-    { key: 'okayamaCity', name: 'Okayama City', nameJa: '岡山市', kind: 'municipality', prefectureCode: '33' },
-    { key: 'okayamaKumiai', name: 'Okayama Sangyo Kyodo Kumiai', nameJa: '岡山産業協同組合', kind: 'supervising_org', prefectureCode: '33' },
-    { key: 'tazmo', name: 'Tazmo Co., Ltd.', nameJa: '株式会社タズモ', kind: 'employer', prefectureCode: '33' },
+    {
+      key: 'okayamaCity',
+      name: 'Okayama City',
+      nameJa: '岡山市',
+      kind: 'municipality',
+      prefectureCode: '33',
+    },
+    {
+      key: 'okayamaKumiai',
+      name: 'Okayama Sangyo Kyodo Kumiai',
+      nameJa: '岡山産業協同組合',
+      kind: 'supervising_org',
+      prefectureCode: '33',
+    },
+    {
+      key: 'tazmo',
+      name: 'Tazmo Co., Ltd.',
+      nameJa: '株式会社タズモ',
+      kind: 'employer',
+      prefectureCode: '33',
+    },
     { key: 'jetro', name: 'JETRO', nameJa: '日本貿易振興機構', kind: 'support_org', prefectureCode: '13' },
     { key: 'akita', name: 'Akita Prefecture', nameJa: '秋田県', kind: 'prefecture', prefectureCode: '05' },
-    { key: 'tochigi', name: 'Tochigi Prefecture', nameJa: '栃木県', kind: 'prefecture', prefectureCode: '09' },
-    { key: 'niigata', name: 'Niigata Prefecture', nameJa: '新潟県', kind: 'prefecture', prefectureCode: '15' },
+    {
+      key: 'tochigi',
+      name: 'Tochigi Prefecture',
+      nameJa: '栃木県',
+      kind: 'prefecture',
+      prefectureCode: '09',
+    },
+    {
+      key: 'niigata',
+      name: 'Niigata Prefecture',
+      nameJa: '新潟県',
+      kind: 'prefecture',
+      prefectureCode: '15',
+    },
     { key: 'hyogo', name: 'Hyogo Prefecture', nameJa: '兵庫県', kind: 'prefecture', prefectureCode: '28' },
-    { key: 'nasushiobara', name: 'Nasushiobara City', nameJa: '那須塩原市', kind: 'municipality', prefectureCode: '09' },
-    { key: 'kofu', name: 'Kofu Business Association', nameJa: '甲府商工会議所', kind: 'support_org', prefectureCode: '19' },
+    {
+      key: 'nasushiobara',
+      name: 'Nasushiobara City',
+      nameJa: '那須塩原市',
+      kind: 'municipality',
+      prefectureCode: '09',
+    },
+    {
+      key: 'kofu',
+      name: 'Kofu Business Association',
+      nameJa: '甲府商工会議所',
+      kind: 'support_org',
+      prefectureCode: '19',
+    },
   ] as const;
   const partners: Record<string, string> = {};
-  for (const { key, ...body } of partnerSpecs) partners[key] = (await call(systemAdmin, 'POST', '/partners', body)).id;
+  for (const { key, ...body } of partnerSpecs)
+    partners[key] = (await call(systemAdmin, 'POST', '/partners', body)).id;
 
   const agreementSpecs = [
-    { provinceCode: '80', provinceBoundaries: '2008', partnerId: partners.okayamaCity, kind: 'joint_declaration', signedOn: '2023-12-05', fields: ['industrial_manufacturing', 'agriculture', 'nursing_care'], title: 'Tuyên bố chung về hợp tác đào tạo nghề và giới thiệu việc làm' },
-    { provinceCode: '26', provinceBoundaries: '2008', partnerId: partners.jetro, kind: 'mou', signedOn: '2022-06-23', fields: ['industrial_manufacturing'], title: 'Bản ghi nhớ hợp tác xúc tiến đầu tư' },
-    { provinceCode: '26', provinceBoundaries: '2008', partnerId: partners.akita, kind: 'friendship', signedOn: '2016-07-01', fields: ['agriculture'], title: 'Kết nghĩa Vĩnh Phúc – Akita' },
-    { provinceCode: '26', provinceBoundaries: '2008', partnerId: partners.tochigi, kind: 'friendship', signedOn: '2018-04-01', fields: ['industrial_manufacturing'], title: 'Kết nghĩa Vĩnh Phúc – Tochigi' },
-    { provinceCode: '92', provinceBoundaries: '2025', partnerId: partners.niigata, kind: 'mou', signedOn: '2024-08-05', fields: ['industrial_manufacturing', 'food_manufacturing'], title: 'Hợp tác địa phương Cần Thơ – Niigata' },
-    { provinceCode: '92', provinceBoundaries: '2025', partnerId: partners.hyogo, kind: 'friendship', signedOn: '2019-10-01', fields: ['food_manufacturing'] },
-    { provinceCode: '92', provinceBoundaries: '2025', partnerId: partners.nasushiobara, kind: 'friendship', signedOn: '2020-02-01', fields: ['agriculture'] },
+    {
+      provinceCode: '80',
+      provinceBoundaries: '2008',
+      partnerId: partners.okayamaCity,
+      kind: 'joint_declaration',
+      signedOn: '2023-12-05',
+      fields: ['industrial_manufacturing', 'agriculture', 'nursing_care'],
+      title: 'Tuyên bố chung về hợp tác đào tạo nghề và giới thiệu việc làm',
+    },
+    {
+      provinceCode: '26',
+      provinceBoundaries: '2008',
+      partnerId: partners.jetro,
+      kind: 'mou',
+      signedOn: '2022-06-23',
+      fields: ['industrial_manufacturing'],
+      title: 'Bản ghi nhớ hợp tác xúc tiến đầu tư',
+    },
+    {
+      provinceCode: '26',
+      provinceBoundaries: '2008',
+      partnerId: partners.akita,
+      kind: 'friendship',
+      signedOn: '2016-07-01',
+      fields: ['agriculture'],
+      title: 'Kết nghĩa Vĩnh Phúc – Akita',
+    },
+    {
+      provinceCode: '26',
+      provinceBoundaries: '2008',
+      partnerId: partners.tochigi,
+      kind: 'friendship',
+      signedOn: '2018-04-01',
+      fields: ['industrial_manufacturing'],
+      title: 'Kết nghĩa Vĩnh Phúc – Tochigi',
+    },
+    {
+      provinceCode: '92',
+      provinceBoundaries: '2025',
+      partnerId: partners.niigata,
+      kind: 'mou',
+      signedOn: '2024-08-05',
+      fields: ['industrial_manufacturing', 'food_manufacturing'],
+      title: 'Hợp tác địa phương Cần Thơ – Niigata',
+    },
+    {
+      provinceCode: '92',
+      provinceBoundaries: '2025',
+      partnerId: partners.hyogo,
+      kind: 'friendship',
+      signedOn: '2019-10-01',
+      fields: ['food_manufacturing'],
+    },
+    {
+      provinceCode: '92',
+      provinceBoundaries: '2025',
+      partnerId: partners.nasushiobara,
+      kind: 'friendship',
+      signedOn: '2020-02-01',
+      fields: ['agriculture'],
+    },
   ];
   for (const a of agreementSpecs) await call(systemAdmin, 'POST', '/agreements', a);
 
   const employerSpecs = [
-    { name: 'Tazmo Vietnam Co., Ltd.', provinceCode: '80', industrialPark: 'KCN Long Hậu', sector: 'industrial_manufacturing', investorCountry: 'JP' },
-    { name: 'Nitto Denko Vietnam', provinceCode: '80', industrialPark: 'KCN Tân Đức', sector: 'industrial_manufacturing', investorCountry: 'JP' },
-    { name: 'Toyota Motor Vietnam', provinceCode: '25', industrialPark: 'Phúc Yên', sector: 'automobile_repair', investorCountry: 'JP' },
-    { name: 'Honda Vietnam', provinceCode: '25', industrialPark: 'Phúc Yên', sector: 'industrial_manufacturing', investorCountry: 'JP' },
-    { name: 'Acecook Việt Nam – Cần Thơ', provinceCode: '92', industrialPark: 'KCN Trà Nóc', sector: 'food_manufacturing', investorCountry: 'JP' },
-    { name: 'Aeon Mall Việt Nam', provinceCode: '40', industrialPark: null, sector: 'food_service', investorCountry: 'JP' },
+    {
+      name: 'Tazmo Vietnam Co., Ltd.',
+      provinceCode: '80',
+      industrialPark: 'KCN Long Hậu',
+      sector: 'industrial_manufacturing',
+      investorCountry: 'JP',
+    },
+    {
+      name: 'Nitto Denko Vietnam',
+      provinceCode: '80',
+      industrialPark: 'KCN Tân Đức',
+      sector: 'industrial_manufacturing',
+      investorCountry: 'JP',
+    },
+    {
+      name: 'Toyota Motor Vietnam',
+      provinceCode: '25',
+      industrialPark: 'Phúc Yên',
+      sector: 'automobile_repair',
+      investorCountry: 'JP',
+    },
+    {
+      name: 'Honda Vietnam',
+      provinceCode: '25',
+      industrialPark: 'Phúc Yên',
+      sector: 'industrial_manufacturing',
+      investorCountry: 'JP',
+    },
+    {
+      name: 'Acecook Việt Nam – Cần Thơ',
+      provinceCode: '92',
+      industrialPark: 'KCN Trà Nóc',
+      sector: 'food_manufacturing',
+      investorCountry: 'JP',
+    },
+    {
+      name: 'Aeon Mall Việt Nam',
+      provinceCode: '40',
+      industrialPark: null,
+      sector: 'food_service',
+      investorCountry: 'JP',
+    },
   ];
   const employers: { id: string; provinceCode: string }[] = [];
   for (const e of employerSpecs) {
     const { industrialPark, ...rest } = e;
     const body = industrialPark ? { ...rest, industrialPark } : rest;
-    employers.push({ id: (await call(systemAdmin, 'POST', '/home-employers', body)).id, provinceCode: e.provinceCode });
+    employers.push({
+      id: (await call(systemAdmin, 'POST', '/home-employers', body)).id,
+      provinceCode: e.provinceCode,
+    });
   }
 
   // Demo users, one per role (and one per center).
@@ -119,20 +348,64 @@ async function main() {
     users.push({ email, role, scope: label });
   };
   await addUser('admin@demo.kakehashi.vn', 'admin', {}, 'everything');
-  await addUser('longan@demo.kakehashi.vn', 'center', { trainingCenterId: centers.longan!.id }, 'Trung tâm Dịch vụ việc làm Long An');
-  await addUser('vinhphuc@demo.kakehashi.vn', 'center', { trainingCenterId: centers.vinhphuc!.id }, 'Công ty CP Phát triển Nhân lực Vĩnh Phúc');
-  await addUser('cantho@demo.kakehashi.vn', 'center', { trainingCenterId: centers.cantho!.id }, 'Trường Cao đẳng Nghề Cần Thơ');
-  await addUser('tayninh@demo.kakehashi.vn', 'province', { provinceCode: '80' }, 'Sở Nội vụ Tây Ninh (includes former Long An)');
-  await addUser('phutho@demo.kakehashi.vn', 'province', { provinceCode: '25' }, 'Phú Thọ (includes former Vĩnh Phúc)');
-  await addUser('okayama@demo.kakehashi.jp', 'partner', { partnerId: partners.okayamaCity! }, 'Okayama City 岡山市');
-  await addUser('akita@demo.kakehashi.jp', 'partner', { partnerId: partners.akita! }, 'Akita Prefecture 秋田県');
+  await addUser(
+    'longan@demo.kakehashi.vn',
+    'center',
+    { trainingCenterId: centers.longan!.id },
+    'Trung tâm Dịch vụ việc làm Long An',
+  );
+  await addUser(
+    'vinhphuc@demo.kakehashi.vn',
+    'center',
+    { trainingCenterId: centers.vinhphuc!.id },
+    'Công ty CP Phát triển Nhân lực Vĩnh Phúc',
+  );
+  await addUser(
+    'cantho@demo.kakehashi.vn',
+    'center',
+    { trainingCenterId: centers.cantho!.id },
+    'Trường Cao đẳng Nghề Cần Thơ',
+  );
+  await addUser(
+    'tayninh@demo.kakehashi.vn',
+    'province',
+    { provinceCode: '80' },
+    'Sở Nội vụ Tây Ninh (includes former Long An)',
+  );
+  await addUser(
+    'phutho@demo.kakehashi.vn',
+    'province',
+    { provinceCode: '25' },
+    'Phú Thọ (includes former Vĩnh Phúc)',
+  );
+  await addUser(
+    'okayama@demo.kakehashi.jp',
+    'partner',
+    { partnerId: partners.okayamaCity! },
+    'Okayama City 岡山市',
+  );
+  await addUser(
+    'akita@demo.kakehashi.jp',
+    'partner',
+    { partnerId: partners.akita! },
+    'Akita Prefecture 秋田県',
+  );
 
   // Candidates, imported per center as a clerk would, from a spreadsheet.
-  const FIELDS = ['construction', 'industrial_manufacturing', 'food_manufacturing', 'nursing_care', 'agriculture', 'food_service'];
+  const FIELDS = [
+    'construction',
+    'industrial_manufacturing',
+    'food_manufacturing',
+    'nursing_care',
+    'agriculture',
+    'food_service',
+  ];
   let idSeq = 0;
   const thisYear = new Date().getUTCFullYear();
   for (const [key, center] of Object.entries(centers)) {
-    const rows = ['fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,provinceBoundaries,occupationField,jlptLevel,consentToShare'];
+    const rows = [
+      'fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,provinceBoundaries,occupationField,jlptLevel,consentToShare',
+    ];
     for (let i = 0; i < 80; i++) {
       const female = rand() < 0.4;
       const name = `${pick(FAMILY)} ${pick(female ? MIDDLE_F : MIDDLE_M)} ${pick(female ? GIVEN_F : GIVEN_M)}`;
@@ -141,9 +414,28 @@ async function main() {
       const nationalId = `0${code}${String(200000000 + ++idSeq * 7919).slice(-9)}`.slice(0, 12);
       const phone = `09${String(10000000 + Math.floor(rand() * 89999999))}`;
       const jlpt = rand() < 0.5 ? '' : pick(['N5', 'N4', 'N4', 'N3']);
-      rows.push([name, dob, female ? 'female' : 'male', nationalId, phone, code, boundaries, pick(FIELDS), jlpt, rand() < 0.9 ? 'true' : 'false'].join(','));
+      rows.push(
+        [
+          name,
+          dob,
+          female ? 'female' : 'male',
+          nationalId,
+          phone,
+          code,
+          boundaries,
+          pick(FIELDS),
+          jlpt,
+          rand() < 0.9 ? 'true' : 'false',
+        ].join(','),
+      );
     }
-    await call({ ...systemAdmin, role: 'center', trainingCenterId: center.id }, 'POST', '/candidates/import', `${rows.join('\n')}\n`, 'text/csv');
+    await call(
+      { ...systemAdmin, role: 'center', trainingCenterId: center.id },
+      'POST',
+      '/candidates/import',
+      `${rows.join('\n')}\n`,
+      'text/csv',
+    );
     console.log(`  ${key}: imported 80 candidates`);
   }
 
@@ -154,10 +446,23 @@ async function main() {
     const list = await call(asCenter, 'GET', '/candidates?limit=500');
     const people: { id: string; code: string; occupationField: string }[] = list.items;
     const course = async (name: string, kind: string, hours: number, startsOn: string, endsOn: string) =>
-      (await call(asCenter, 'POST', '/courses', { name, kind, hours, startsOn, endsOn, capacity: 120 })).id as string;
+      (await call(asCenter, 'POST', '/courses', { name, kind, hours, startsOn, endsOn, capacity: 120 }))
+        .id as string;
     const language = await course('Tiếng Nhật sơ cấp N4 (K15)', 'language', 640, '2022-09-05', '2023-03-31');
-    const vocational = await course('Kỹ năng nghề cơ khí – xây dựng', 'vocational', 320, '2023-01-09', '2023-03-31');
-    const orientation = await course('Giáo dục định hướng trước khi đi làm việc ở nước ngoài', 'orientation', 74, '2023-04-03', '2023-04-21');
+    const vocational = await course(
+      'Kỹ năng nghề cơ khí – xây dựng',
+      'vocational',
+      320,
+      '2023-01-09',
+      '2023-03-31',
+    );
+    const orientation = await course(
+      'Giáo dục định hướng trước khi đi làm việc ở nước ngoài',
+      'orientation',
+      74,
+      '2023-04-03',
+      '2023-04-21',
+    );
 
     // 0–9 stay registered; the rest enter training.
     const enroll = async (courseId: string, candidateId: string) =>
@@ -175,7 +480,10 @@ async function main() {
       await result(e1, 'passed', { score: 70 + (i % 25), jlptLevel: i % 3 === 0 ? 'N3' : 'N4' });
       if (i % 2 === 0) await result(await enroll(vocational, p.id), 'passed', { score: 80 });
       if (i < 26) {
-        await call(asCenter, 'POST', `/candidates/${p.id}/transitions`, { to: 'withdrawn', reason: 'Gia đình không đồng ý' });
+        await call(asCenter, 'POST', `/candidates/${p.id}/transitions`, {
+          to: 'withdrawn',
+          reason: 'Gia đình không đồng ý',
+        });
         continue;
       }
       await call(asCenter, 'POST', `/candidates/${p.id}/transitions`, { to: 'ready' });
@@ -183,13 +491,19 @@ async function main() {
     }
 
     // Placements: Japanese job orders for the Long An and Vĩnh Phúc centers' partners, others abroad.
-    const partnerId = key === 'vinhphuc' ? partners.akita! : key === 'cantho' ? partners.niigata! : partners.okayamaCity!;
+    const partnerId =
+      key === 'vinhphuc' ? partners.akita! : key === 'cantho' ? partners.niigata! : partners.okayamaCity!;
     const prefectureCode = key === 'vinhphuc' ? '05' : key === 'cantho' ? '15' : '33';
     const asPartner: Actor = { ...systemAdmin, role: 'partner', partnerId };
     const order = await call(asPartner, 'POST', '/job-orders', {
       prefectureCode,
       municipality: key === 'vinhphuc' ? '秋田市' : key === 'cantho' ? '新潟市' : '岡山市',
-      employerName: key === 'vinhphuc' ? '株式会社秋田農産' : key === 'cantho' ? '新潟精機株式会社' : '株式会社岡山精密工業',
+      employerName:
+        key === 'vinhphuc'
+          ? '株式会社秋田農産'
+          : key === 'cantho'
+            ? '新潟精機株式会社'
+            : '株式会社岡山精密工業',
       program: 'titp_1',
       field: 'construction',
       headcount: 40,
@@ -207,7 +521,12 @@ async function main() {
           await call(asCenter, 'POST', '/placements', {
             candidateId: p.id,
             destinationCountry: abroad,
-            employerName: abroad === 'TW' ? 'Foxconn Taiwan' : abroad === 'KR' ? 'Samsung Heavy Industries' : 'Pflegeheim Berlin',
+            employerName:
+              abroad === 'TW'
+                ? 'Foxconn Taiwan'
+                : abroad === 'KR'
+                  ? 'Samsung Heavy Industries'
+                  : 'Pflegeheim Berlin',
             program: 'other',
             field: abroad === 'DE' ? 'nursing_care' : 'industrial_manufacturing',
             contractStart: '2023-06-01',
@@ -215,7 +534,9 @@ async function main() {
           })
         ).id;
       } else {
-        placementId = (await call(asPartner, 'POST', `/job-orders/${order.id}/selections`, { candidateCode: p.code })).placementId;
+        placementId = (
+          await call(asPartner, 'POST', `/job-orders/${order.id}/selections`, { candidateCode: p.code })
+        ).placementId;
       }
       selected++;
       if (j % 6 === 5) continue; // selected, not yet departed
@@ -223,8 +544,13 @@ async function main() {
       await call(asCenter, 'POST', `/placements/${placementId}/depart`, { departedOn });
       if (j % 3 === 0) {
         const returnedOn = `${Number(departedOn.slice(0, 4)) + 1}${departedOn.slice(4)}`;
-        await call(asCenter, 'POST', `/placements/${placementId}/return`, { returnedOn, reason: j % 9 === 0 ? 'early_termination' : 'completed' });
-        const employer = employers.find((e) => e.provinceCode === centerSpecs.find((c) => c.key === key)!.provinceCode);
+        await call(asCenter, 'POST', `/placements/${placementId}/return`, {
+          returnedOn,
+          reason: j % 9 === 0 ? 'early_termination' : 'completed',
+        });
+        const employer = employers.find(
+          (e) => e.provinceCode === centerSpecs.find((c) => c.key === key)!.provinceCode,
+        );
         if (employer && j % 2 === 0) {
           await call(asCenter, 'POST', `/candidates/${p.id}/reintegration`, {
             homeEmployerId: employer.id,
@@ -239,8 +565,12 @@ async function main() {
   const pipeline = await call(systemAdmin, 'GET', '/reports/pipeline').catch(() => null);
   await app.close();
 
-  console.log('\nDemo data loaded: 4 training centers, 10 Japanese partners, 7 agreements, 6 home employers,');
-  console.log(`320 candidates (${selected} selected or further), courses, results, placements, returns and reintegrations.`);
+  console.log(
+    '\nDemo data loaded: 4 training centers, 10 Japanese partners, 7 agreements, 6 home employers,',
+  );
+  console.log(
+    `320 candidates (${selected} selected or further), courses, results, placements, returns and reintegrations.`,
+  );
   if (pipeline) console.log('Pipeline:', JSON.stringify(pipeline.totals ?? pipeline.rows));
   console.log(`\nDemo users (password for all: ${DEMO_PASSWORD}; set DEMO_PASSWORD to choose another):`);
   for (const u of users) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(30)} ${u.scope}`);

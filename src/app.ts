@@ -74,7 +74,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       // Read lazily: a plugin's own onRoute hook (the dashboard's) may set the config after this one.
-      if (method !== 'HEAD') routeList.push({ method, url: route.url, get auth() { return route.config?.auth; } });
+      if (method !== 'HEAD')
+        routeList.push({
+          method,
+          url: route.url,
+          get auth() {
+            return route.config?.auth;
+          },
+        });
     }
   });
 

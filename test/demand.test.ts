@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates, enrollments, placements } from '../src/db/schema.ts';
 import type { Actor } from '../src/plugins/auth.ts';
-import { type TestApp, createTestApp } from './helpers/app.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { onPostgres } from './helpers/database.ts';
 import { actors } from './helpers/seed.ts';
 
@@ -15,7 +15,9 @@ const admin = actors.admin();
 beforeAll(async () => {
   t = await createTestApp();
   centerId = (await t.seed.center()).id;
-  partner = actors.partner((await t.seed.partner({ name: 'Okayama City', nameJa: '岡山市', kind: 'municipality' })).id);
+  partner = actors.partner(
+    (await t.seed.partner({ name: 'Okayama City', nameJa: '岡山市', kind: 'municipality' })).id,
+  );
   otherPartner = actors.partner((await t.seed.partner()).id);
 });
 afterAll(() => t.close());
@@ -24,8 +26,13 @@ afterAll(() => t.close());
 async function readyCandidate(values: Parameters<TestApp['seed']['candidate']>[0] | object = {}, passed = 1) {
   const c = await t.seed.candidate({ trainingCenterId: centerId, status: 'ready', ...values });
   for (let i = 0; i < passed; i++) {
-    const course = await t.seed.course({ trainingCenterId: centerId, kind: i === passed - 1 ? 'orientation' : 'language' });
-    await t.database.db.insert(enrollments).values({ courseId: course.id, candidateId: c.id, outcome: 'passed' });
+    const course = await t.seed.course({
+      trainingCenterId: centerId,
+      kind: i === passed - 1 ? 'orientation' : 'language',
+    });
+    await t.database.db
+      .insert(enrollments)
+      .values({ courseId: course.id, candidateId: c.id, outcome: 'passed' });
   }
   return c;
 }
@@ -35,7 +42,14 @@ async function order(as: Actor, body: Record<string, unknown> = {}) {
     method: 'POST',
     url: '/job-orders',
     as,
-    payload: { prefectureCode: '33', employerName: '株式会社岡山精密', program: 'ssw_1', field: 'construction', headcount: 2, ...body },
+    payload: {
+      prefectureCode: '33',
+      employerName: '株式会社岡山精密',
+      program: 'ssw_1',
+      field: 'construction',
+      headcount: 2,
+      ...body,
+    },
   });
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; headcount: number; status: string };
@@ -45,7 +59,12 @@ describe('job orders', () => {
   it('a partner posts an order for itself and reads it back with the prefecture in Japanese', async () => {
     const o = await order(partner, { municipality: '岡山市', minJlpt: 'N4', ageMin: 20, ageMax: 35 });
     const res = await t.request({ method: 'GET', url: `/job-orders/${o.id}`, as: partner });
-    expect(res.json()).toMatchObject({ partnerId: partner.partnerId, prefectureName: '岡山県', selected: 0, status: 'open' });
+    expect(res.json()).toMatchObject({
+      partnerId: partner.partnerId,
+      prefectureName: '岡山県',
+      selected: 0,
+      status: 'open',
+    });
   });
 
   it('refuses an impossible order, naming every broken rule', async () => {
@@ -70,7 +89,15 @@ describe('job orders', () => {
       method: 'POST',
       url: '/job-orders',
       as: partner,
-      payload: { prefectureCode: '48', employerName: 'X', program: 'ssw_1', field: 'construction', headcount: 1, ageMin: 40, ageMax: 30 },
+      payload: {
+        prefectureCode: '48',
+        employerName: 'X',
+        program: 'ssw_1',
+        field: 'construction',
+        headcount: 1,
+        ageMin: 40,
+        ageMax: 30,
+      },
     });
     expect(res2.statusCode).toBe(400);
     expect(res2.json().errors).toEqual([{ path: 'ageMax', message: 'must be at least ageMin' }]);
@@ -78,7 +105,13 @@ describe('job orders', () => {
       method: 'POST',
       url: '/job-orders',
       as: partner,
-      payload: { prefectureCode: '48', employerName: 'X', program: 'ssw_1', field: 'construction', headcount: 1 },
+      payload: {
+        prefectureCode: '48',
+        employerName: 'X',
+        program: 'ssw_1',
+        field: 'construction',
+        headcount: 1,
+      },
     });
     expect(res3.json().errors).toEqual([{ path: 'prefectureCode', message: expect.stringContaining('47') }]);
   });
@@ -88,11 +121,21 @@ describe('job orders', () => {
     for (const url of [`/job-orders/${o.id}`, `/job-orders/${o.id}/matches`]) {
       expect((await t.request({ method: 'GET', url, as: otherPartner })).statusCode).toBe(404);
     }
-    const sel = await t.request({ method: 'POST', url: `/job-orders/${o.id}/selections`, as: otherPartner, payload: { candidateCode: 'KH-2026-000001' } });
+    const sel = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o.id}/selections`,
+      as: otherPartner,
+      payload: { candidateCode: 'KH-2026-000001' },
+    });
     expect(sel.statusCode).toBe(404);
     const list = await t.request({ method: 'GET', url: '/job-orders', as: otherPartner });
     expect(list.json().items.map((i: { id: string }) => i.id)).not.toContain(o.id);
-    const byCenter = await t.request({ method: 'POST', url: '/job-orders', as: actors.center(centerId), payload: {} });
+    const byCenter = await t.request({
+      method: 'POST',
+      url: '/job-orders',
+      as: actors.center(centerId),
+      payload: {},
+    });
     expect(byCenter.statusCode).toBe(403);
   });
 
@@ -101,7 +144,13 @@ describe('job orders', () => {
       method: 'POST',
       url: '/job-orders',
       as: admin,
-      payload: { prefectureCode: '05', employerName: 'Akita Agri', program: 'titp_1', field: 'agriculture', headcount: 3 },
+      payload: {
+        prefectureCode: '05',
+        employerName: 'Akita Agri',
+        program: 'titp_1',
+        field: 'agriculture',
+        headcount: 3,
+      },
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors[0].path).toBe('partnerId');
@@ -140,26 +189,57 @@ describe('the anonymised pool', () => {
 
   it('shows only ready candidates who consented', async () => {
     const shy = await readyCandidate({ consentToShare: false, occupationField: 'fishery' });
-    const training = await t.seed.candidate({ trainingCenterId: centerId, status: 'training', occupationField: 'fishery' });
+    const training = await t.seed.candidate({
+      trainingCenterId: centerId,
+      status: 'training',
+      occupationField: 'fishery',
+    });
     const willing = await readyCandidate({ occupationField: 'fishery' });
-    const codes = (await t.request({ method: 'GET', url: '/pool?field=fishery', as: partner })).json().items.map(
-      (i: { code: string }) => i.code,
-    );
+    const codes = (await t.request({ method: 'GET', url: '/pool?field=fishery', as: partner }))
+      .json()
+      .items.map((i: { code: string }) => i.code);
     expect(codes).toContain(willing.code);
     expect(codes).not.toContain(shy.code);
     expect(codes).not.toContain(training.code);
     const o = await order(partner, { field: 'fishery' });
-    const sel = await t.request({ method: 'POST', url: `/job-orders/${o.id}/selections`, as: partner, payload: { candidateCode: shy.code } });
+    const sel = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o.id}/selections`,
+      as: partner,
+      payload: { candidateCode: shy.code },
+    });
     expect(sel.statusCode).toBe(404);
   });
 
   it('filters by JLPT, gender, age and province, and pages through every item once', async () => {
     const born = (years: number) => `${new Date().getUTCFullYear() - years}-01-01`;
-    const a = await readyCandidate({ occupationField: 'aviation', jlptLevel: 'N3', gender: 'female', dateOfBirth: born(25) });
-    const b = await readyCandidate({ occupationField: 'aviation', jlptLevel: 'N5', gender: 'female', dateOfBirth: born(25) });
-    const c = await readyCandidate({ occupationField: 'aviation', jlptLevel: 'N2', gender: 'male', dateOfBirth: born(40), homeProvinceCode: '40', homeProvince2025: '40' });
+    const a = await readyCandidate({
+      occupationField: 'aviation',
+      jlptLevel: 'N3',
+      gender: 'female',
+      dateOfBirth: born(25),
+    });
+    const b = await readyCandidate({
+      occupationField: 'aviation',
+      jlptLevel: 'N5',
+      gender: 'female',
+      dateOfBirth: born(25),
+    });
+    const c = await readyCandidate({
+      occupationField: 'aviation',
+      jlptLevel: 'N2',
+      gender: 'male',
+      dateOfBirth: born(40),
+      homeProvinceCode: '40',
+      homeProvince2025: '40',
+    });
     const q = (s: string) =>
-      t.request({ method: 'GET', url: `/pool?field=aviation&${s}`, as: partner }).then((r) => r.json().items.map((i: { code: string }) => i.code).sort());
+      t.request({ method: 'GET', url: `/pool?field=aviation&${s}`, as: partner }).then((r) =>
+        r
+          .json()
+          .items.map((i: { code: string }) => i.code)
+          .sort(),
+      );
     expect(await q('minJlpt=N4')).toEqual([a.code, c.code].sort());
     expect(await q('gender=female')).toEqual([a.code, b.code].sort());
     expect(await q('ageMax=30')).toEqual([a.code, b.code].sort());
@@ -168,7 +248,11 @@ describe('the anonymised pool', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.request({ method: 'GET', url: `/pool?field=aviation&limit=1${cursor ? `&cursor=${cursor}` : ''}`, as: partner });
+      const res = await t.request({
+        method: 'GET',
+        url: `/pool?field=aviation&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        as: partner,
+      });
       seen.push(...res.json().items.map((i: { code: string }) => i.code));
       cursor = res.json().nextCursor;
     } while (cursor);
@@ -179,15 +263,23 @@ describe('the anonymised pool', () => {
     const strong = await readyCandidate({ occupationField: 'railway', jlptLevel: 'N2' }, 3);
     const weak = await readyCandidate({ occupationField: 'railway', jlptLevel: 'N4' }, 1);
     const below = await readyCandidate({ occupationField: 'railway', jlptLevel: 'N5' }, 3);
-    await t.database.db.update(candidates).set({ statusChangedAt: new Date(Date.now() - 100 * 86400_000) }).where(eq(candidates.id, weak.id));
+    await t.database.db
+      .update(candidates)
+      .set({ statusChangedAt: new Date(Date.now() - 100 * 86400_000) })
+      .where(eq(candidates.id, weak.id));
     const o = await order(partner, { field: 'railway', minJlpt: 'N4' });
     const res = await t.request({ method: 'GET', url: `/job-orders/${o.id}/matches`, as: partner });
-    const items = res.json().items as { code: string; score: number; scoreParts: { jlpt: number; courses: number; waiting: number } }[];
+    const items = res.json().items as {
+      code: string;
+      score: number;
+      scoreParts: { jlpt: number; courses: number; waiting: number };
+    }[];
     expect(items.map((i) => i.code)).toEqual([strong.code, weak.code]);
     expect(items.map((i) => i.code)).not.toContain(below.code);
     expect(items[0]!.scoreParts).toEqual({ jlpt: 30, courses: 30, waiting: 0 });
     expect(items[1]!.scoreParts).toEqual({ jlpt: 10, courses: 10, waiting: 10 });
-    for (const i of items) expect(i.score).toBe(i.scoreParts.jlpt + i.scoreParts.courses + i.scoreParts.waiting);
+    for (const i of items)
+      expect(i.score).toBe(i.scoreParts.jlpt + i.scoreParts.courses + i.scoreParts.waiting);
   });
 });
 
@@ -196,26 +288,106 @@ describe('selections', () => {
     const o = await order(partner, { field: 'shipbuilding', headcount: 1 });
     const first = await readyCandidate({ occupationField: 'shipbuilding' });
     const second = await readyCandidate({ occupationField: 'shipbuilding' });
-    const res = await t.request({ method: 'POST', url: `/job-orders/${o.id}/selections`, as: partner, payload: { candidateCode: first.code } });
+    const res = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o.id}/selections`,
+      as: partner,
+      payload: { candidateCode: first.code },
+    });
     expect(res.statusCode).toBe(201);
     const { placementId } = res.json();
     const placement = await t.request({ method: 'GET', url: `/placements/${placementId}`, as: partner });
-    expect(placement.json()).toMatchObject({ status: 'planned', destinationCountry: 'JP', prefectureCode: '33', candidateCode: first.code });
+    expect(placement.json()).toMatchObject({
+      status: 'planned',
+      destinationCountry: 'JP',
+      prefectureCode: '33',
+      candidateCode: first.code,
+    });
     const [row] = await t.database.db.select().from(candidates).where(eq(candidates.id, first.id));
     expect(row!.status).toBe('selected');
-    const full = await t.request({ method: 'POST', url: `/job-orders/${o.id}/selections`, as: partner, payload: { candidateCode: second.code } });
+    const full = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o.id}/selections`,
+      as: partner,
+      payload: { candidateCode: second.code },
+    });
     expect(full.statusCode).toBe(409);
-    expect((await t.request({ method: 'GET', url: `/job-orders/${o.id}`, as: partner })).json()).toMatchObject({ status: 'filled', selected: 1 });
+    expect(
+      (await t.request({ method: 'GET', url: `/job-orders/${o.id}`, as: partner })).json(),
+    ).toMatchObject({ status: 'filled', selected: 1 });
     // The other partner cannot read that placement.
-    expect((await t.request({ method: 'GET', url: `/placements/${placementId}`, as: otherPartner })).statusCode).toBe(404);
+    expect(
+      (await t.request({ method: 'GET', url: `/placements/${placementId}`, as: otherPartner })).statusCode,
+    ).toBe(404);
+  });
+
+  it('after selecting, the partner reads the full record, each read audited as a disclosure; others cannot', async () => {
+    const c = await readyCandidate({ occupationField: 'accommodation', fullName: 'Đặng Thị Thu Hà' });
+    expect((await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: partner })).statusCode).toBe(
+      404,
+    );
+    const o = await order(partner, { field: 'accommodation' });
+    const sel = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o.id}/selections`,
+      as: partner,
+      payload: { candidateCode: c.code },
+    });
+    const full = await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: partner });
+    expect(full.statusCode).toBe(200);
+    expect(full.json()).toMatchObject({
+      fullName: 'Đặng Thị Thu Hà',
+      nationalId: c.nationalId,
+      code: c.code,
+    });
+    expect(
+      (await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: otherPartner })).statusCode,
+    ).toBe(404);
+    const audit = await t.request({
+      method: 'GET',
+      url: `/audit?entity=disclosure&entityId=${c.id}`,
+      as: admin,
+    });
+    expect(audit.json().items).toEqual([
+      expect.objectContaining({
+        actorId: partner.id,
+        action: 'disclose',
+        entity: 'disclosure',
+        entityId: c.id,
+      }),
+    ]);
+    // A cancelled selection closes the record again.
+    await t.request({
+      method: 'POST',
+      url: `/placements/${sel.json().placementId}/cancel`,
+      as: partner,
+      payload: { reason: 'interview not passed' },
+    });
+    expect((await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: partner })).statusCode).toBe(
+      404,
+    );
   });
 
   it('a selected candidate cannot be selected again for another order', async () => {
     const c = await readyCandidate({ occupationField: 'forestry' });
     const o1 = await order(partner, { field: 'forestry' });
     const o2 = await order(admin, { field: 'forestry', partnerId: otherPartner.partnerId });
-    expect((await t.request({ method: 'POST', url: `/job-orders/${o1.id}/selections`, as: partner, payload: { candidateCode: c.code } })).statusCode).toBe(201);
-    const again = await t.request({ method: 'POST', url: `/job-orders/${o2.id}/selections`, as: otherPartner, payload: { candidateCode: c.code } });
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/job-orders/${o1.id}/selections`,
+          as: partner,
+          payload: { candidateCode: c.code },
+        })
+      ).statusCode,
+    ).toBe(201);
+    const again = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o2.id}/selections`,
+      as: otherPartner,
+      payload: { candidateCode: c.code },
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -225,8 +397,18 @@ describe('selections', () => {
       const o1 = await order(partner, { field: 'wood_industry' });
       const o2 = await order(admin, { field: 'wood_industry', partnerId: otherPartner.partnerId });
       const [r1, r2] = await Promise.all([
-        t.request({ method: 'POST', url: `/job-orders/${o1.id}/selections`, as: partner, payload: { candidateCode: c.code } }),
-        t.request({ method: 'POST', url: `/job-orders/${o2.id}/selections`, as: otherPartner, payload: { candidateCode: c.code } }),
+        t.request({
+          method: 'POST',
+          url: `/job-orders/${o1.id}/selections`,
+          as: partner,
+          payload: { candidateCode: c.code },
+        }),
+        t.request({
+          method: 'POST',
+          url: `/job-orders/${o2.id}/selections`,
+          as: otherPartner,
+          payload: { candidateCode: c.code },
+        }),
       ]);
       expect([r1.statusCode, r2.statusCode].sort()).toEqual([201, 409]);
       const open = await t.database.db.select().from(placements).where(eq(placements.candidateId, c.id));
@@ -235,9 +417,18 @@ describe('selections', () => {
 
     it('twenty parallel selections on a headcount-3 order give exactly three placements', async () => {
       const o = await order(partner, { field: 'automobile_transport', headcount: 3 });
-      const pool = await Promise.all(Array.from({ length: 20 }, () => readyCandidate({ occupationField: 'automobile_transport' })));
+      const pool = await Promise.all(
+        Array.from({ length: 20 }, () => readyCandidate({ occupationField: 'automobile_transport' })),
+      );
       const results = await Promise.all(
-        pool.map((c) => t.request({ method: 'POST', url: `/job-orders/${o.id}/selections`, as: partner, payload: { candidateCode: c.code } })),
+        pool.map((c) =>
+          t.request({
+            method: 'POST',
+            url: `/job-orders/${o.id}/selections`,
+            as: partner,
+            payload: { candidateCode: c.code },
+          }),
+        ),
       );
       expect(results.filter((r) => r.statusCode === 201)).toHaveLength(3);
       expect(results.filter((r) => r.statusCode === 409)).toHaveLength(17);

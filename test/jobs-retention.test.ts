@@ -97,7 +97,11 @@ beforeAll(async () => {
   });
   // Mai's language certificate keeps a copy of her name and birth date.
   const course = await h.seed.course({ trainingCenterId: center.id, kind: 'language' });
-  const enrollment = await h.seed.enrollment({ courseId: course.id, candidateId: c.old.id, outcome: 'passed' });
+  const enrollment = await h.seed.enrollment({
+    courseId: course.id,
+    candidateId: c.old.id,
+    outcome: 'passed',
+  });
   const [certificate] = await h.database.db
     .insert(t.certificates)
     .values({
@@ -193,8 +197,14 @@ describe('data retention', () => {
       trainingCenterId: c.old!.trainingCenterId,
     });
     expect(old.anonymisedAt?.toISOString()).toBe(NOW.toISOString());
-    const [certificate] = await h.database.db.select().from(t.certificates).where(eq(t.certificates.id, certificateId));
-    expect(certificate).toMatchObject({ holderName: `Ẩn danh ${c.old!.code}`, holderBirthDate: '1995-01-01' });
+    const [certificate] = await h.database.db
+      .select()
+      .from(t.certificates)
+      .where(eq(t.certificates.id, certificateId));
+    expect(certificate).toMatchObject({
+      holderName: `Ẩn danh ${c.old!.code}`,
+      holderBirthDate: '1995-01-01',
+    });
     expect(await load(c.older!.id)).toMatchObject({ nationalId: null, dateOfBirth: '1990-01-01' });
 
     // Withdrawn four years ago, and not withdrawn at all: exactly as they were.

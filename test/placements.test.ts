@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateStatusHistory, enrollments } from '../src/db/schema.ts';
 import type { Actor } from '../src/plugins/auth.ts';
-import { type TestApp, createTestApp } from './helpers/app.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { actors } from './helpers/seed.ts';
 
 let t: TestApp;
@@ -51,7 +51,12 @@ describe('placements', () => {
     const c = await readyCandidate();
     const res = await plan(center, toTaiwan(c.id));
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ status: 'planned', destinationCountry: 'TW', prefectureCode: null, candidateCode: c.code });
+    expect(res.json()).toMatchObject({
+      status: 'planned',
+      destinationCountry: 'TW',
+      prefectureCode: null,
+      candidateCode: c.code,
+    });
     const again = await plan(center, toTaiwan(c.id));
     expect(again.statusCode).toBe(409);
   });
@@ -60,9 +65,23 @@ describe('placements', () => {
     const c = await readyCandidate();
     const res = await plan(center, { ...toTaiwan(c.id), destinationCountry: 'JP' });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['prefectureCode', 'program']);
-    const bad = await plan(center, { ...toTaiwan(c.id), destinationCountry: 'XX', contractEnd: '2025-01-01' });
-    expect(bad.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['contractEnd', 'destinationCountry']);
+    expect(
+      res
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['prefectureCode', 'program']);
+    const bad = await plan(center, {
+      ...toTaiwan(c.id),
+      destinationCountry: 'XX',
+      contractEnd: '2025-01-01',
+    });
+    expect(
+      bad
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['contractEnd', 'destinationCountry']);
   });
 
   it("a center cannot place another center's trainee", async () => {
@@ -74,11 +93,21 @@ describe('placements', () => {
   it('departure is refused until the pre-departure orientation course is passed', async () => {
     const c = await readyCandidate(false);
     const p = (await plan(center, toTaiwan(c.id))).json();
-    const refused = await t.request({ method: 'POST', url: `/placements/${p.id}/depart`, as: center, payload: { departedOn: '2026-03-02' } });
+    const refused = await t.request({
+      method: 'POST',
+      url: `/placements/${p.id}/depart`,
+      as: center,
+      payload: { departedOn: '2026-03-02' },
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toMatch(/orientation/);
     await passCourse(c.id, 'orientation');
-    const ok = await t.request({ method: 'POST', url: `/placements/${p.id}/depart`, as: center, payload: { departedOn: '2026-03-02' } });
+    const ok = await t.request({
+      method: 'POST',
+      url: `/placements/${p.id}/depart`,
+      as: center,
+      payload: { departedOn: '2026-03-02' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'departed', departedOn: '2026-03-02' });
   });
@@ -86,7 +115,12 @@ describe('placements', () => {
   it('a return before the departure is a 400 naming returnedOn', async () => {
     const c = await readyCandidate();
     const p = (await plan(center, toTaiwan(c.id))).json();
-    await t.request({ method: 'POST', url: `/placements/${p.id}/depart`, as: center, payload: { departedOn: '2026-03-02' } });
+    await t.request({
+      method: 'POST',
+      url: `/placements/${p.id}/depart`,
+      as: center,
+      payload: { departedOn: '2026-03-02' },
+    });
     const res = await t.request({
       method: 'POST',
       url: `/placements/${p.id}/return`,
@@ -100,12 +134,27 @@ describe('placements', () => {
   it('cancelling before departure sends the candidate back to ready; after departure it is refused', async () => {
     const c = await readyCandidate();
     const p = (await plan(center, toTaiwan(c.id))).json();
-    const res = await t.request({ method: 'POST', url: `/placements/${p.id}/cancel`, as: center, payload: { reason: 'visa refused' } });
+    const res = await t.request({
+      method: 'POST',
+      url: `/placements/${p.id}/cancel`,
+      as: center,
+      payload: { reason: 'visa refused' },
+    });
     expect(res.json()).toMatchObject({ status: 'cancelled', cancelReason: 'visa refused' });
     const c2 = await readyCandidate();
     const p2 = (await plan(center, toTaiwan(c2.id))).json();
-    await t.request({ method: 'POST', url: `/placements/${p2.id}/depart`, as: center, payload: { departedOn: '2026-03-02' } });
-    const late = await t.request({ method: 'POST', url: `/placements/${p2.id}/cancel`, as: center, payload: { reason: 'too late' } });
+    await t.request({
+      method: 'POST',
+      url: `/placements/${p2.id}/depart`,
+      as: center,
+      payload: { departedOn: '2026-03-02' },
+    });
+    const late = await t.request({
+      method: 'POST',
+      url: `/placements/${p2.id}/cancel`,
+      as: center,
+      payload: { reason: 'too late' },
+    });
     expect(late.statusCode).toBe(409);
     // The cancelled candidate can be placed again.
     expect((await plan(center, toTaiwan(c.id))).statusCode).toBe(201);
@@ -115,7 +164,9 @@ describe('placements', () => {
     const c = await readyCandidate();
     expect((await plan(partner, toTaiwan(c.id))).statusCode).toBe(403);
     const p = (await plan(center, toTaiwan(c.id))).json();
-    expect((await t.request({ method: 'GET', url: `/placements/${p.id}`, as: partner })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/placements/${p.id}`, as: partner })).statusCode).toBe(
+      404,
+    );
     const list = await t.request({ method: 'GET', url: '/placements', as: partner });
     expect(list.json().items).toEqual([]);
   });
@@ -128,15 +179,42 @@ describe('placements', () => {
         method: 'POST',
         url: '/job-orders',
         as: partner,
-        payload: { prefectureCode: '33', municipality: '岡山市', employerName: '株式会社タズモ', program: 'titp_1', field: 'construction', headcount: 1 },
+        payload: {
+          prefectureCode: '33',
+          municipality: '岡山市',
+          employerName: '株式会社タズモ',
+          program: 'titp_1',
+          field: 'construction',
+          headcount: 1,
+        },
       })
     ).json();
-    const sel = await t.request({ method: 'POST', url: `/job-orders/${o.id}/selections`, as: partner, payload: { candidateCode: c.code } });
+    const sel = await t.request({
+      method: 'POST',
+      url: `/job-orders/${o.id}/selections`,
+      as: partner,
+      payload: { candidateCode: c.code },
+    });
     const { placementId } = sel.json();
-    expect((await t.request({ method: 'POST', url: `/placements/${placementId}/depart`, as: center, payload: { departedOn: '2023-04-10' } })).statusCode).toBe(200);
     expect(
-      (await t.request({ method: 'POST', url: `/placements/${placementId}/return`, as: admin, payload: { returnedOn: '2026-04-09', reason: 'completed' } }))
-        .statusCode,
+      (
+        await t.request({
+          method: 'POST',
+          url: `/placements/${placementId}/depart`,
+          as: center,
+          payload: { departedOn: '2023-04-10' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/placements/${placementId}/return`,
+          as: admin,
+          payload: { returnedOn: '2026-04-09', reason: 'completed' },
+        })
+      ).statusCode,
     ).toBe(200);
     const early = await t.request({
       method: 'POST',
@@ -152,7 +230,11 @@ describe('placements', () => {
       payload: { homeEmployerId: employer.id, startedOn: '2026-05-01', position: 'Kỹ thuật viên' },
     });
     expect(re.statusCode).toBe(201);
-    expect(re.json()).toMatchObject({ candidateStatus: 'reintegrated', homeEmployerName: 'Tazmo Vietnam', placementId });
+    expect(re.json()).toMatchObject({
+      candidateStatus: 'reintegrated',
+      homeEmployerName: 'Tazmo Vietnam',
+      placementId,
+    });
     const history = await t.database.db
       .select()
       .from(candidateStatusHistory)
@@ -164,7 +246,15 @@ describe('placements', () => {
       'departed→returned',
       'returned→reintegrated',
     ]);
-    const audit = await t.request({ method: 'GET', url: `/audit?entity=placement&entityId=${placementId}`, as: admin });
-    expect(audit.json().items.map((i: { action: string }) => i.action)).toEqual(['return', 'depart', 'select']);
+    const audit = await t.request({
+      method: 'GET',
+      url: `/audit?entity=placement&entityId=${placementId}`,
+      as: admin,
+    });
+    expect(audit.json().items.map((i: { action: string }) => i.action)).toEqual([
+      'return',
+      'depart',
+      'select',
+    ]);
   });
 });

@@ -20,7 +20,10 @@ const CANDIDATE_COLUMNS = `id, code, full_name, date_of_birth, gender, national_
   status, version, created_at, updated_at`;
 
 /** 100,000 candidates in one training center, made in SQL. */
-export async function seedCandidates(url: string, count = 100_000): Promise<{ centerId: string; ids: string[] }> {
+export async function seedCandidates(
+  url: string,
+  count = 100_000,
+): Promise<{ centerId: string; ids: string[] }> {
   const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
   await migrateDatabase(database);
   const sql = database.sql!;
@@ -34,12 +37,20 @@ export async function seedCandidates(url: string, count = 100_000): Promise<{ ce
       'N4', true, ${center!.id}, 'registered'
     from generate_series(1, ${count}) g`;
   await sql`analyze candidates`;
-  const ids = (await sql<{ id: string }[]>`select id from candidates order by random() limit 5000`).map((r) => r.id);
+  const ids = (await sql<{ id: string }[]>`select id from candidates order by random() limit 5000`).map(
+    (r) => r.id,
+  );
   await database.close();
   return { centerId: center!.id, ids };
 }
 
-async function load(url: string, paths: string[], headers: Record<string, string>, seconds: number, connections = 50) {
+async function load(
+  url: string,
+  paths: string[],
+  headers: Record<string, string>,
+  seconds: number,
+  connections = 50,
+) {
   let i = 0;
   const result = await autocannon({
     url,
@@ -55,7 +66,12 @@ async function load(url: string, paths: string[], headers: Record<string, string
       },
     ],
   });
-  return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    p99: result.latency.p99,
+  };
 }
 
 export async function benchCandidateGet(url: string, seconds = 10): Promise<BenchResult[]> {
@@ -70,13 +86,23 @@ export async function benchCandidateGet(url: string, seconds = 10): Promise<Benc
   });
   const app = await buildApp(config, { logger: false });
   const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  const token = app.signToken({ id: '00000000-0000-4000-8000-000000000001', role: 'admin', trainingCenterId: null, provinceCode: null, partnerId: null });
+  const token = app.signToken({
+    id: '00000000-0000-4000-8000-000000000001',
+    role: 'admin',
+    trainingCenterId: null,
+    provinceCode: null,
+    partnerId: null,
+  });
 
   // The floor: the same query, the same driver, a bare Fastify route.
   const sql = postgres(url, { max: 10, onnotice: () => {} });
   const bare = Fastify({ logger: false });
   bare.get<{ Params: { id: string } }>('/bare/:id', async (request, reply) => {
-    const [row] = await sql.unsafe(`select ${CANDIDATE_COLUMNS} from candidates where id = $1`, [request.params.id], { prepare: true });
+    const [row] = await sql.unsafe(
+      `select ${CANDIDATE_COLUMNS} from candidates where id = $1`,
+      [request.params.id],
+      { prepare: true },
+    );
     if (!row) return reply.code(404).send({});
     return row;
   });
@@ -93,7 +119,8 @@ export async function benchCandidateGet(url: string, seconds = 10): Promise<Benc
   await app.close();
   await bare.close();
   await sql.end();
-  if (a.non2xx || a.errors) throw new Error(`GET /candidates/:id answered ${a.non2xx} non-2xx and ${a.errors} errors`);
+  if (a.non2xx || a.errors)
+    throw new Error(`GET /candidates/:id answered ${a.non2xx} non-2xx and ${a.errors} errors`);
   const ratio = a.rps / b.rps;
   return [
     {
@@ -152,16 +179,18 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
   });
   try {
     await waitForHealth(base, child);
-    const login = await (
+    const login = (await (
       await fetch(`${base}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'bench@kakehashi.local', password }),
       })
-    ).json();
+    ).json()) as { token: string };
     const headers = { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' };
     const sql = postgres(url, { max: 1, onnotice: () => {} });
-    const ids = (await sql<{ id: string }[]>`select id from candidates order by random() limit 1000`).map((r) => r.id);
+    const ids = (await sql<{ id: string }[]>`select id from candidates order by random() limit 1000`).map(
+      (r) => r.id,
+    );
     const [center] = await sql<{ id: string }[]>`select id from training_centers limit 1`;
     const certificate = await makeCertificate(base, headers, center!.id, ids[0]!);
     await sql.end();
@@ -196,8 +225,13 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
                 }),
               };
             }
-            if (slot < 18) return { ...req, method: 'GET', path: '/reports/province-share?from=2016-01-01&to=2026-12-31' };
-            return { ...req, method: 'GET', path: certificate ? `/certificates/${certificate}/pdf` : '/health' };
+            if (slot < 18)
+              return { ...req, method: 'GET', path: '/reports/province-share?from=2016-01-01&to=2026-12-31' };
+            return {
+              ...req,
+              method: 'GET',
+              path: certificate ? `/certificates/${certificate}/pdf` : '/health',
+            };
           },
         },
       ],
@@ -223,11 +257,16 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
 }
 
 /** A passed orientation enrollment and its certificate, through the API; null if documents are absent. */
-async function makeCertificate(base: string, headers: Record<string, string>, centerId: string, candidateId: string) {
-  const post = async (path: string, body: unknown) => {
+async function makeCertificate(
+  base: string,
+  headers: Record<string, string>,
+  centerId: string,
+  candidateId: string,
+) {
+  const post = async (path: string, body: unknown): Promise<{ id: string }> => {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
-    return res.json();
+    return (await res.json()) as { id: string };
   };
   const course = await post('/courses', {
     name: 'Giáo dục định hướng (bench)',
@@ -239,5 +278,5 @@ async function makeCertificate(base: string, headers: Record<string, string>, ce
   });
   const enrollment = await post(`/courses/${course.id}/enrollments`, { candidateId });
   await post(`/enrollments/${enrollment.id}/result`, { outcome: 'passed', score: 90 });
-  return (await post('/certificates', { enrollmentId: enrollment.id })).id as string;
+  return (await post('/certificates', { enrollmentId: enrollment.id })).id;
 }

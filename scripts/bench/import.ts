@@ -12,8 +12,23 @@ import { migrateDatabase } from '../../src/db/migrate.ts';
 import type { BenchResult } from './lib.ts';
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Vũ', 'Đặng', 'Bùi', 'Đỗ'];
-const GIVEN = ['Văn Được', 'Thị Lan', 'Minh Tuấn', 'Ngọc Ánh', 'Hữu Phúc', 'Thị Hương', 'Quốc Bảo', 'Thu Trang'];
-const FIELDS = ['construction', 'nursing_care', 'food_manufacturing', 'industrial_manufacturing', 'agriculture'];
+const GIVEN = [
+  'Văn Được',
+  'Thị Lan',
+  'Minh Tuấn',
+  'Ngọc Ánh',
+  'Hữu Phúc',
+  'Thị Hương',
+  'Quốc Bảo',
+  'Thu Trang',
+];
+const FIELDS = [
+  'construction',
+  'nursing_care',
+  'food_manufacturing',
+  'industrial_manufacturing',
+  'agriculture',
+];
 
 function rows(count: number, offset: number) {
   return Array.from({ length: count }, (_, k) => {
@@ -33,7 +48,8 @@ function rows(count: number, offset: number) {
   });
 }
 
-const strip = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+const strip = (s: string) =>
+  s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 export async function benchImport(url: string, count = 100_000): Promise<BenchResult[]> {
   const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
@@ -47,12 +63,27 @@ export async function benchImport(url: string, count = 100_000): Promise<BenchRe
   const copyRows = rows(count, 0);
   const copyCsv = copyRows
     .map((r) =>
-      [r.fullName, strip(r.fullName), r.dateOfBirth, r.gender, r.nationalId, r.phone, r.homeProvinceCode, r.provinceBoundaries, '80', r.occupationField, r.jlptLevel, r.consentToShare, center!.id].join(','),
+      [
+        r.fullName,
+        strip(r.fullName),
+        r.dateOfBirth,
+        r.gender,
+        r.nationalId,
+        r.phone,
+        r.homeProvinceCode,
+        r.provinceBoundaries,
+        '80',
+        r.occupationField,
+        r.jlptLevel,
+        r.consentToShare,
+        center!.id,
+      ].join(','),
     )
     .join('\n');
   const copyStart = performance.now();
   await sql.begin(async (tx) => {
-    const writable = await tx`copy candidates (full_name, name_search, date_of_birth, gender, national_id, phone,
+    const writable =
+      await tx`copy candidates (full_name, name_search, date_of_birth, gender, national_id, phone,
       home_province_code, province_boundaries, home_province_2025, occupation_field, jlpt_level, consent_to_share,
       training_center_id) from stdin with (format csv, null '')`.writable();
     await pipeline(Readable.from([`${copyCsv}\n`]), writable);
@@ -69,7 +100,13 @@ export async function benchImport(url: string, count = 100_000): Promise<BenchRe
   });
   const app = await buildApp(config, { logger: false });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const token = app.signToken({ id: '00000000-0000-4000-8000-000000000002', role: 'center', trainingCenterId: center!.id, provinceCode: null, partnerId: null });
+  const token = app.signToken({
+    id: '00000000-0000-4000-8000-000000000002',
+    role: 'center',
+    trainingCenterId: center!.id,
+    provinceCode: null,
+    partnerId: null,
+  });
   const apiRows = rows(count, 0);
   const header = Object.keys(apiRows[0]!).join(',');
   const csv = `${header}\n${apiRows.map((r) => Object.values(r).join(',')).join('\n')}\n`;
@@ -85,7 +122,8 @@ export async function benchImport(url: string, count = 100_000): Promise<BenchRe
   const [counted] = await sql<{ n: number }[]>`select count(*)::int as n from candidates`;
   const n = counted?.n ?? 0;
   await sql.end();
-  if (res.status !== 201 || n !== count) throw new Error(`import answered ${res.status} with ${n} rows: ${body.slice(0, 500)}`);
+  if (res.status !== 201 || n !== count)
+    throw new Error(`import answered ${res.status} with ${n} rows: ${body.slice(0, 500)}`);
   const ratio = copyMs / apiMs;
   return [
     {

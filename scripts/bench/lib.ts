@@ -15,7 +15,10 @@ export interface BenchResult {
 export const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh database on the given server for one run; `drop()` removes it. */
-export async function scratchDatabase(serverUrl = process.env.BENCH_SERVER_URL ?? DEFAULT_SERVER, prefix = 'kh_bench') {
+export async function scratchDatabase(
+  serverUrl = process.env.BENCH_SERVER_URL ?? DEFAULT_SERVER,
+  prefix = 'kh_bench',
+) {
   const name = `${prefix}_${randomBytes(3).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

@@ -112,10 +112,18 @@ function toProblem(err: FastifyError | Error): Problem {
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as FastifyError).validationContext;
-    const errors = err.validation.map((v) => ({
-      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || (where ?? 'body'),
-      message: v.message,
-    }));
+    const errors = err.validation.flatMap((v) => {
+      const base = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      const keys = (v.params as { keys?: unknown }).keys;
+      // An unknown field is named by its own path, like any other broken rule.
+      if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+        return keys.map((k) => ({
+          path: base ? `${base}.${String(k)}` : String(k),
+          message: 'is not a known field',
+        }));
+      }
+      return [{ path: base || (where ?? 'body'), message: v.message }];
+    });
     return {
       type: 'validation',
       title: 'Validation Failed',

@@ -2,7 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../../src/db/schema.ts';
 import type { Actor, Role } from '../../src/plugins/auth.ts';
-import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { actors } from '../helpers/seed.ts';
 
 /**
@@ -53,7 +53,12 @@ async function makeSide(province: string, prefix: string): Promise<Side> {
 }
 
 async function candidate(s: Side, status: (typeof t.candidates.$inferSelect)['status'] = 'ready') {
-  return h.seed.candidate({ trainingCenterId: s.centerId, homeProvinceCode: s.province, homeProvince2025: s.province, status });
+  return h.seed.candidate({
+    trainingCenterId: s.centerId,
+    homeProvinceCode: s.province,
+    homeProvince2025: s.province,
+    status,
+  });
 }
 
 async function passed(s: Side, candidateId: string, kind: 'language' | 'orientation' = 'orientation') {
@@ -80,7 +85,12 @@ async function selected(s: Side, placementStatus: 'planned' | 'departed' | 'retu
 async function certificate(s: Side) {
   const { candidate: c } = await selected(s);
   const enrollment = await passed(s, c.id, 'language');
-  const res = await h.request({ method: 'POST', url: '/certificates', as: as.admin, payload: { enrollmentId: enrollment.id } });
+  const res = await h.request({
+    method: 'POST',
+    url: '/certificates',
+    as: as.admin,
+    payload: { enrollmentId: enrollment.id },
+  });
   expect(res.statusCode).toBe(201);
   return res.json() as { id: string; serial: string; verifyCode: string };
 }
@@ -96,7 +106,12 @@ const everyone: Record<Role, Access> = { admin: 'any', center: 'any', province: 
 const adminOnly = scopedFor({ admin: 'any' });
 const sending = scopedFor({ admin: 'scoped', center: 'scoped' });
 const readers = scopedFor({ admin: 'scoped', center: 'scoped', province: 'scoped' });
-const allScoped: Record<Role, Access> = { admin: 'scoped', center: 'scoped', province: 'scoped', partner: 'scoped' };
+const allScoped: Record<Role, Access> = {
+  admin: 'scoped',
+  center: 'scoped',
+  province: 'scoped',
+  partner: 'scoped',
+};
 const demand = scopedFor({ admin: 'scoped', partner: 'scoped' });
 
 const candidateBody = (s: Side) => ({
@@ -113,14 +128,20 @@ const candidateBody = (s: Side) => ({
 const MATRIX: Record<string, Entry> = {
   'POST /auth/login': {
     access: 'public',
-    build: async () => ({ url: '/auth/login', payload: { email: 'matrix-admin@example.org', password: 'matrix-password-1' } }),
+    build: async () => ({
+      url: '/auth/login',
+      payload: { email: 'matrix-admin@example.org', password: 'matrix-password-1' },
+    }),
   },
   'GET /health': { access: 'public', build: async () => ({ url: '/health' }) },
   'GET /me': { access: everyone, build: async () => ({ url: '/me' }) },
   'POST /users': {
     access: adminOnly,
     ok: 201,
-    build: async () => ({ url: '/users', payload: { email: `u${++n}@example.org`, password: 'long-enough-pw', role: 'admin' } }),
+    build: async () => ({
+      url: '/users',
+      payload: { email: `u${++n}@example.org`, password: 'long-enough-pw', role: 'admin' },
+    }),
   },
   'GET /provinces': { access: everyone, build: async () => ({ url: '/provinces?boundaries=2008' }) },
   'GET /prefectures': { access: everyone, build: async () => ({ url: '/prefectures' }) },
@@ -132,30 +153,53 @@ const MATRIX: Record<string, Entry> = {
     build: async () => ({ url: '/training-centers', payload: { name: `Center ${++n}`, provinceCode: '40' } }),
   },
   'GET /training-centers': { access: everyone, build: async () => ({ url: '/training-centers' }) },
-  'GET /training-centers/:id': { access: everyone, build: async (_r, own) => ({ url: `/training-centers/${side(own).centerId}` }) },
+  'GET /training-centers/:id': {
+    access: everyone,
+    build: async (_r, own) => ({ url: `/training-centers/${side(own).centerId}` }),
+  },
   'POST /partners': {
     access: adminOnly,
     ok: 201,
-    build: async () => ({ url: '/partners', payload: { name: `Partner ${++n}`, kind: 'employer', prefectureCode: '33' } }),
+    build: async () => ({
+      url: '/partners',
+      payload: { name: `Partner ${++n}`, kind: 'employer', prefectureCode: '33' },
+    }),
   },
   'GET /partners': { access: everyone, build: async () => ({ url: '/partners' }) },
-  'GET /partners/:id': { access: everyone, build: async (_r, own) => ({ url: `/partners/${side(own).partnerId}` }) },
+  'GET /partners/:id': {
+    access: everyone,
+    build: async (_r, own) => ({ url: `/partners/${side(own).partnerId}` }),
+  },
   'POST /home-employers': {
     access: adminOnly,
     ok: 201,
     build: async () => ({
       url: '/home-employers',
-      payload: { name: `Firm ${++n}`, provinceCode: '80', sector: 'industrial_manufacturing', investorCountry: 'JP' },
+      payload: {
+        name: `Firm ${++n}`,
+        provinceCode: '80',
+        sector: 'industrial_manufacturing',
+        investorCountry: 'JP',
+      },
     }),
   },
   'GET /home-employers': { access: everyone, build: async () => ({ url: '/home-employers' }) },
-  'GET /home-employers/:id': { access: everyone, build: async (_r, own) => ({ url: `/home-employers/${side(own).employerId}` }) },
+  'GET /home-employers/:id': {
+    access: everyone,
+    build: async (_r, own) => ({ url: `/home-employers/${side(own).employerId}` }),
+  },
   'POST /agreements': {
     access: adminOnly,
     ok: 201,
     build: async () => ({
       url: '/agreements',
-      payload: { provinceCode: '80', partnerId: A.partnerId, kind: 'mou', signedOn: '2024-01-01', fields: ['construction'] },
+      payload: {
+        provinceCode: '80',
+        partnerId: A.partnerId,
+        kind: 'mou',
+        signedOn: '2024-01-01',
+        fields: ['construction'],
+      },
     }),
   },
   'GET /agreements': { access: everyone, build: async () => ({ url: '/agreements?provinceCode=80' }) },
@@ -165,7 +209,10 @@ const MATRIX: Record<string, Entry> = {
     ok: 201,
     build: async () => ({ url: '/candidates', payload: candidateBody(A) }),
   },
-  'GET /candidates': { access: scopedFor({ admin: 'any', center: 'any', province: 'any' }), build: async () => ({ url: '/candidates' }) },
+  'GET /candidates': {
+    access: scopedFor({ admin: 'any', center: 'any', province: 'any' }),
+    build: async () => ({ url: '/candidates' }),
+  },
   'GET /candidates/:id': {
     access: allScoped,
     build: async (_r, own) => ({ url: `/candidates/${(await selected(side(own))).candidate.id}` }),
@@ -206,13 +253,25 @@ const MATRIX: Record<string, Entry> = {
     ok: 201,
     build: async (_r, own) => ({
       url: '/courses',
-      payload: { name: 'Khóa tiếng Nhật', kind: 'language', startsOn: '2026-01-05', endsOn: '2026-06-30', hours: 600, trainingCenterId: side(own).centerId },
+      payload: {
+        name: 'Khóa tiếng Nhật',
+        kind: 'language',
+        startsOn: '2026-01-05',
+        endsOn: '2026-06-30',
+        hours: 600,
+        trainingCenterId: side(own).centerId,
+      },
     }),
   },
-  'GET /courses': { access: scopedFor({ admin: 'any', center: 'any', province: 'any' }), build: async () => ({ url: '/courses' }) },
+  'GET /courses': {
+    access: scopedFor({ admin: 'any', center: 'any', province: 'any' }),
+    build: async () => ({ url: '/courses' }),
+  },
   'GET /courses/:id': {
     access: readers,
-    build: async (_r, own) => ({ url: `/courses/${(await h.seed.course({ trainingCenterId: side(own).centerId })).id}` }),
+    build: async (_r, own) => ({
+      url: `/courses/${(await h.seed.course({ trainingCenterId: side(own).centerId })).id}`,
+    }),
   },
   'POST /courses/:id/enrollments': {
     access: sending,
@@ -220,19 +279,27 @@ const MATRIX: Record<string, Entry> = {
     build: async (_r, own) => {
       const s = side(own);
       const course = await h.seed.course({ trainingCenterId: s.centerId });
-      return { url: `/courses/${course.id}/enrollments`, payload: { candidateId: (await candidate(s, 'registered')).id } };
+      return {
+        url: `/courses/${course.id}/enrollments`,
+        payload: { candidateId: (await candidate(s, 'registered')).id },
+      };
     },
   },
   'GET /courses/:id/enrollments': {
     access: sending,
-    build: async (_r, own) => ({ url: `/courses/${(await h.seed.course({ trainingCenterId: side(own).centerId })).id}/enrollments` }),
+    build: async (_r, own) => ({
+      url: `/courses/${(await h.seed.course({ trainingCenterId: side(own).centerId })).id}/enrollments`,
+    }),
   },
   'POST /enrollments/:id/result': {
     access: sending,
     build: async (_r, own) => {
       const s = side(own);
       const course = await h.seed.course({ trainingCenterId: s.centerId });
-      const e = await h.seed.enrollment({ courseId: course.id, candidateId: (await candidate(s, 'training')).id });
+      const e = await h.seed.enrollment({
+        courseId: course.id,
+        candidateId: (await candidate(s, 'training')).id,
+      });
       return { url: `/enrollments/${e.id}/result`, payload: { outcome: 'passed', score: 80 } };
     },
   },
@@ -246,13 +313,29 @@ const MATRIX: Record<string, Entry> = {
     ok: 201,
     build: async () => ({
       url: '/job-orders',
-      payload: { prefectureCode: '33', employerName: '株式会社マトリクス', program: 'ssw_1', field: 'construction', headcount: 1, partnerId: A.partnerId },
+      payload: {
+        prefectureCode: '33',
+        employerName: '株式会社マトリクス',
+        program: 'ssw_1',
+        field: 'construction',
+        headcount: 1,
+        partnerId: A.partnerId,
+      },
     }),
   },
-  'GET /job-orders': { access: scopedFor({ admin: 'any', partner: 'any' }), build: async () => ({ url: '/job-orders' }) },
-  'GET /job-orders/:id': { access: demand, build: async (_r, own) => ({ url: `/job-orders/${side(own).orderId}` }) },
+  'GET /job-orders': {
+    access: scopedFor({ admin: 'any', partner: 'any' }),
+    build: async () => ({ url: '/job-orders' }),
+  },
+  'GET /job-orders/:id': {
+    access: demand,
+    build: async (_r, own) => ({ url: `/job-orders/${side(own).orderId}` }),
+  },
   'GET /pool': { access: scopedFor({ admin: 'any', partner: 'any' }), build: async () => ({ url: '/pool' }) },
-  'GET /job-orders/:id/matches': { access: demand, build: async (_r, own) => ({ url: `/job-orders/${side(own).orderId}/matches` }) },
+  'GET /job-orders/:id/matches': {
+    access: demand,
+    build: async (_r, own) => ({ url: `/job-orders/${side(own).orderId}/matches` }),
+  },
   'POST /job-orders/:id/selections': {
     access: demand,
     ok: 201,
@@ -279,10 +362,16 @@ const MATRIX: Record<string, Entry> = {
     }),
   },
   'GET /placements': { access: everyone, build: async () => ({ url: '/placements' }) },
-  'GET /placements/:id': { access: allScoped, build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}` }) },
+  'GET /placements/:id': {
+    access: allScoped,
+    build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}` }),
+  },
   'POST /placements/:id/depart': {
     access: sending,
-    build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}/depart`, payload: { departedOn: '2026-01-10' } }),
+    build: async (_r, own) => ({
+      url: `/placements/${(await selected(side(own))).placement.id}/depart`,
+      payload: { departedOn: '2026-01-10' },
+    }),
   },
   'POST /placements/:id/return': {
     access: sending,
@@ -293,7 +382,10 @@ const MATRIX: Record<string, Entry> = {
   },
   'POST /placements/:id/cancel': {
     access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),
-    build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}/cancel`, payload: { reason: 'visa refused' } }),
+    build: async (_r, own) => ({
+      url: `/placements/${(await selected(side(own))).placement.id}/cancel`,
+      payload: { reason: 'visa refused' },
+    }),
   },
   'POST /candidates/:id/reintegration': {
     access: sending,
@@ -317,15 +409,27 @@ const MATRIX: Record<string, Entry> = {
     },
   },
   'GET /certificates': { access: everyone, build: async () => ({ url: '/certificates' }) },
-  'GET /certificates/:id': { access: allScoped, build: async (_r, own) => ({ url: `/certificates/${(await certificate(side(own))).id}` }) },
-  'GET /certificates/:id/pdf': { access: allScoped, build: async (_r, own) => ({ url: `/certificates/${(await certificate(side(own))).id}/pdf` }) },
+  'GET /certificates/:id': {
+    access: allScoped,
+    build: async (_r, own) => ({ url: `/certificates/${(await certificate(side(own))).id}` }),
+  },
+  'GET /certificates/:id/pdf': {
+    access: allScoped,
+    build: async (_r, own) => ({ url: `/certificates/${(await certificate(side(own))).id}/pdf` }),
+  },
   'POST /certificates/batch': {
     access: allScoped,
-    build: async (_r, own) => ({ url: '/certificates/batch', payload: { ids: [(await certificate(side(own))).id] } }),
+    build: async (_r, own) => ({
+      url: '/certificates/batch',
+      payload: { ids: [(await certificate(side(own))).id] },
+    }),
   },
   'POST /certificates/:id/revoke': {
     access: sending,
-    build: async (_r, own) => ({ url: `/certificates/${(await certificate(side(own))).id}/revoke`, payload: { reason: 'issued in error' } }),
+    build: async (_r, own) => ({
+      url: `/certificates/${(await certificate(side(own))).id}/revoke`,
+      payload: { reason: 'issued in error' },
+    }),
   },
   'GET /verify/:serial': {
     access: 'public',
@@ -339,13 +443,25 @@ const MATRIX: Record<string, Entry> = {
     build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}/letter.pdf` }),
   },
 
-  'GET /reports/province-share': { access: everyone, build: async () => ({ url: '/reports/province-share?from=2016-01-01&to=2026-12-31' }) },
-  'GET /reports/prefectures': { access: everyone, build: async () => ({ url: '/reports/prefectures?from=2016-01-01&to=2026-12-31' }) },
+  'GET /reports/province-share': {
+    access: everyone,
+    build: async () => ({ url: '/reports/province-share?from=2016-01-01&to=2026-12-31' }),
+  },
+  'GET /reports/prefectures': {
+    access: everyone,
+    build: async () => ({ url: '/reports/prefectures?from=2016-01-01&to=2026-12-31' }),
+  },
   'GET /reports/pipeline': { access: everyone, build: async () => ({ url: '/reports/pipeline' }) },
-  'GET /reports/reintegration': { access: everyone, build: async () => ({ url: '/reports/reintegration?from=2016-01-01&to=2026-12-31' }) },
+  'GET /reports/reintegration': {
+    access: everyone,
+    build: async () => ({ url: '/reports/reintegration?from=2016-01-01&to=2026-12-31' }),
+  },
 
   'GET /jobs': { access: adminOnly, build: async () => ({ url: '/jobs' }) },
-  'POST /jobs/:name/run': { access: adminOnly, build: async () => ({ url: '/jobs/deadline-alerts/run', payload: {} }) },
+  'POST /jobs/:name/run': {
+    access: adminOnly,
+    build: async () => ({ url: '/jobs/deadline-alerts/run', payload: {} }),
+  },
   'GET /alerts': { access: everyone, build: async () => ({ url: '/alerts' }) },
   'POST /alerts/:id/close': {
     access: allScoped,
@@ -374,7 +490,12 @@ beforeAll(async () => {
   h = await createTestApp();
   A = await makeSide('80', 'AA');
   B = await makeSide('01', 'BB');
-  as = { admin: actors.admin(), center: actors.center(A.centerId), province: actors.province('80'), partner: actors.partner(A.partnerId) };
+  as = {
+    admin: actors.admin(),
+    center: actors.center(A.centerId),
+    province: actors.province('80'),
+    partner: actors.partner(A.partnerId),
+  };
   // Real users behind the actors (GET /me reads the user), and one to log in with.
   for (const actor of Object.values(as)) {
     await h.database.db.insert(t.users).values({
@@ -387,7 +508,10 @@ beforeAll(async () => {
       partnerId: actor.partnerId,
     });
   }
-  await h.app.services.users.create({ email: 'matrix-admin@example.org', password: 'matrix-password-1', role: 'admin' }, null);
+  await h.app.services.users.create(
+    { email: 'matrix-admin@example.org', password: 'matrix-password-1', role: 'admin' },
+    null,
+  );
 });
 afterAll(() => h.close());
 
@@ -445,7 +569,10 @@ describe('authorization matrix', () => {
         expect(own.statusCode, `${key} as ${role} on its own resource: ${own.body.slice(0, 300)}`).toBe(ok);
         if (access === 'scoped' && role !== 'admin') {
           const foreign = await send(method, await entry.build(role, false), as[role]);
-          expect(foreign.statusCode, `${key} as ${role} outside its scope: ${foreign.body.slice(0, 300)}`).toBe(404);
+          expect(
+            foreign.statusCode,
+            `${key} as ${role} outside its scope: ${foreign.body.slice(0, 300)}`,
+          ).toBe(404);
         }
       }
     });

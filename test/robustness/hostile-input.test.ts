@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/plugins/auth.ts';
-import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { actors } from '../helpers/seed.ts';
 
 /**
@@ -31,7 +31,7 @@ const nasty = fc.oneof(
     '\ud800',
     '../../etc/passwd',
     '%00',
-    '${jndi:ldap://x}',
+    '$' + '{jndi:ldap://x}',
     '<script>alert(1)</script>',
     '9'.repeat(400),
     '-1',
@@ -57,13 +57,59 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const FIELD_NAMES = [
-  'fullName', 'dateOfBirth', 'gender', 'nationalId', 'phone', 'homeProvinceCode', 'provinceBoundaries',
-  'occupationField', 'jlptLevel', 'consentToShare', 'trainingCenterId', 'version', 'to', 'reason', 'name',
-  'kind', 'startsOn', 'endsOn', 'hours', 'capacity', 'candidateId', 'outcome', 'score', 'prefectureCode',
-  'employerName', 'program', 'field', 'headcount', 'minJlpt', 'ageMin', 'ageMax', 'candidateCode',
-  'destinationCountry', 'contractStart', 'contractEnd', 'departedOn', 'returnedOn', 'homeEmployerId',
-  'startedOn', 'position', 'enrollmentId', 'ids', 'email', 'password', 'role', 'provinceCode', 'partnerId',
-  'signedOn', 'fields', 'sector', 'investorCountry', '__proto__', 'constructor',
+  'fullName',
+  'dateOfBirth',
+  'gender',
+  'nationalId',
+  'phone',
+  'homeProvinceCode',
+  'provinceBoundaries',
+  'occupationField',
+  'jlptLevel',
+  'consentToShare',
+  'trainingCenterId',
+  'version',
+  'to',
+  'reason',
+  'name',
+  'kind',
+  'startsOn',
+  'endsOn',
+  'hours',
+  'capacity',
+  'candidateId',
+  'outcome',
+  'score',
+  'prefectureCode',
+  'employerName',
+  'program',
+  'field',
+  'headcount',
+  'minJlpt',
+  'ageMin',
+  'ageMax',
+  'candidateCode',
+  'destinationCountry',
+  'contractStart',
+  'contractEnd',
+  'departedOn',
+  'returnedOn',
+  'homeEmployerId',
+  'startedOn',
+  'position',
+  'enrollmentId',
+  'ids',
+  'email',
+  'password',
+  'role',
+  'provinceCode',
+  'partnerId',
+  'signedOn',
+  'fields',
+  'sector',
+  'investorCountry',
+  '__proto__',
+  'constructor',
 ];
 
 const body = fc.oneof(
@@ -73,18 +119,40 @@ const body = fc.oneof(
 );
 
 const query = fc.dictionary(
-  fc.constantFrom('limit', 'cursor', 'status', 'q', 'from', 'to', 'boundaries', 'format', 'field', 'minJlpt', 'ageMin', 'kind', 'entity', 'code'),
+  fc.constantFrom(
+    'limit',
+    'cursor',
+    'status',
+    'q',
+    'from',
+    'to',
+    'boundaries',
+    'format',
+    'field',
+    'minJlpt',
+    'ageMin',
+    'kind',
+    'entity',
+    'code',
+  ),
   fc.oneof(nasty, fc.integer().map(String)),
   { maxKeys: 4 },
 );
 
-const pathParam = fc.oneof(fc.uuid(), nasty.filter((s) => s.length < 300));
+const pathParam = fc.oneof(
+  fc.uuid(),
+  nasty.filter((s) => s.length < 300),
+);
 
 function fillPath(url: string, param: string) {
-  return url.replace(/:[a-zA-Z]+/g, () => encodeURIComponent(param));
+  // A lone surrogate cannot be percent-encoded at all: a client could not send it.
+  return url.replace(/:[a-zA-Z]+/g, () => encodeURIComponent(param.toWellFormed()));
 }
 
-function expectClientError(res: { statusCode: number; headers: Record<string, unknown>; body: string }, where: string) {
+function expectClientError(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  where: string,
+) {
   if (res.statusCode >= 500) throw new Error(`${where} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
   if (res.statusCode >= 400) {
     expect(String(res.headers['content-type']), where).toMatch(/^application\/problem\+json/);
@@ -99,7 +167,9 @@ describe('hostile input never causes a 5xx', () => {
   });
 
   it('JSON bodies on every write route', async () => {
-    const writes = t.app.routeList.filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && !r.url.startsWith('/docs'));
+    const writes = t.app.routeList.filter(
+      (r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && !r.url.startsWith('/docs'),
+    );
     for (const route of writes) {
       await fc.assert(
         fc.asyncProperty(body, pathParam, fc.integer({ min: 0, max: 3 }), async (payload, param, who) => {
@@ -137,7 +207,10 @@ describe('hostile input never causes a 5xx', () => {
       ['application/json', '{"fullName": "x"'],
       ['application/json', '\u0000'],
       ['application/json', '{"hours": 1e400}'],
-      ['application/json', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'],
+      [
+        'application/json',
+        '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]',
+      ],
       ['text/plain', 'hello'],
       ['application/xml', '<a/>'],
       ['text/csv', 'fullName\n"unterminated'],
@@ -158,14 +231,29 @@ describe('hostile input never causes a 5xx', () => {
   });
 
   it('hostile CSV files on the trainee import', async () => {
-    const header = 'fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,provinceBoundaries,occupationField,jlptLevel,consentToShare';
-    const cell = fc.oneof(nasty.filter((s) => s.length < 200), fc.constant(''), fc.constant('"a,b"'), fc.constant('"x""y"'));
-    const csv = fc.array(fc.array(cell, { minLength: 1, maxLength: 12 }), { maxLength: 6 }).map(
-      (rows) => `${header}\n${rows.map((r) => r.join(fc.sample(fc.constantFrom(',', ';'), 1)[0])).join('\n')}`,
+    const header =
+      'fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,provinceBoundaries,occupationField,jlptLevel,consentToShare';
+    const cell = fc.oneof(
+      nasty.filter((s) => s.length < 200),
+      fc.constant(''),
+      fc.constant('"a,b"'),
+      fc.constant('"x""y"'),
     );
+    const csv = fc
+      .array(fc.array(cell, { minLength: 1, maxLength: 12 }), { maxLength: 6 })
+      .map(
+        (rows) =>
+          `${header}\n${rows.map((r) => r.join(fc.sample(fc.constantFrom(',', ';'), 1)[0])).join('\n')}`,
+      );
     await fc.assert(
       fc.asyncProperty(csv, async (text) => {
-        const res = await t.request({ method: 'POST', url: '/candidates/import', as: as[1]!, headers: { 'content-type': 'text/csv' }, payload: text });
+        const res = await t.request({
+          method: 'POST',
+          url: '/candidates/import',
+          as: as[1]!,
+          headers: { 'content-type': 'text/csv' },
+          payload: text,
+        });
         expectClientError(res, `POST /candidates/import ${text.slice(0, 200)}`);
       }),
       { numRuns: 40 },

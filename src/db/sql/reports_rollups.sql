@@ -170,10 +170,27 @@ begin
   return null;
 end $$;
 
+-- Inserts are counted once per statement: a CSV import of 100,000 rows in one transaction would
+-- otherwise update the same pipeline row 100,000 times, each update slower than the last (every
+-- update leaves a dead row version the next one must step over).
+create or replace function reports_candidates_inserted() returns trigger
+language plpgsql as $$
+begin
+  insert into report_pipeline_rollup as r (province_2025, training_center_id, status, candidates)
+  select home_province_2025, training_center_id, status, count(*)::int from new_rows group by 1, 2, 3
+  on conflict (province_2025, training_center_id, status) do update set candidates = r.candidates + excluded.candidates;
+  return null;
+end $$;
+
 drop trigger if exists candidates_report_sync on candidates;
 drop trigger if exists candidates_report_sync_update on candidates;
+drop trigger if exists candidates_report_insert on candidates;
+create trigger candidates_report_insert
+  after insert on candidates
+  referencing new table as new_rows
+  for each statement execute function reports_candidates_inserted();
 create trigger candidates_report_sync
-  after insert or delete on candidates
+  after delete on candidates
   for each row execute function reports_candidate_changed();
 create trigger candidates_report_sync_update
   after update of status, home_province_2025, training_center_id, home_province_code,

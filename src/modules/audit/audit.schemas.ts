@@ -3,7 +3,17 @@ import { z } from '../../lib/zod.ts';
 
 export const auditQuery = z.object({
   entity: z
-    .enum(['candidate', 'placement', 'certificate', 'user', 'job_order', 'enrollment', 'course'])
+    .enum([
+      'candidate',
+      'placement',
+      'certificate',
+      'user',
+      'job_order',
+      'enrollment',
+      'course',
+      'disclosure',
+    ])
+    .describe("disclosure: a partner was shown a selected candidate's full record (entityId = candidate)")
     .optional(),
   entityId: z.string().max(100).optional(),
   limit: limitSchema,

@@ -10,7 +10,8 @@ export type AuditEntity =
   | 'user'
   | 'job_order'
   | 'enrollment'
-  | 'course';
+  | 'course'
+  | 'disclosure';
 
 export interface AuditEntry {
   actorId: string | null;

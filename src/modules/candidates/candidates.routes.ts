@@ -51,10 +51,10 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/candidates/:id',
     {
-      config: { auth: ['admin', 'center', 'province'] },
+      config: { auth: ['admin', 'center', 'province', 'partner'] },
       schema: {
         tags,
-        summary: 'One candidate in your scope',
+        summary: 'One candidate in your scope (a partner: only candidates selected for its own job orders)',
         params: candidateIdParams,
         response: { 200: candidateOut },
       },

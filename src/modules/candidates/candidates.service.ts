@@ -157,7 +157,26 @@ export function createCandidateService({ db, reference, config }: CandidateServi
     )
     .prepare('candidate_by_id_in_scope');
 
+  // A partner reads the full record only of candidates selected for its own job orders (a placement
+  // on one of its orders that was not cancelled): the privacy rule of DESIGN.md.
+  const selectedByPartner = db
+    .select(outColumns)
+    .from(candidates)
+    .where(
+      and(
+        eq(candidates.id, sql.placeholder('id')),
+        sql`exists (select 1 from placements p join job_orders jo on jo.id = p.job_order_id
+                     where p.candidate_id = ${candidates.id} and p.status <> 'cancelled'
+                       and jo.partner_id = ${sql.placeholder('partner')}::uuid)`,
+      ),
+    )
+    .prepare('candidate_selected_by_partner');
+
   async function findInScope(actor: Actor, id: string): Promise<CandidateRow | undefined> {
+    if (actor.role === 'partner') {
+      const [row] = await selectedByPartner.execute({ id, partner: actor.partnerId ?? NOBODY });
+      return row as CandidateRow | undefined;
+    }
     const scope = scopeOf(actor);
     const [row] = await byIdInScope.execute({ id, center: scope.center, province: scope.province });
     return row as CandidateRow | undefined;
@@ -239,9 +258,22 @@ export function createCandidateService({ db, reference, config }: CandidateServi
   }
 
   return {
-    /** Scoped read of one candidate; grows when partners may read the candidates they selected. */
+    /**
+     * Scoped read of one candidate. A partner may read the candidates it selected; each such read
+     * is a disclosure of personal data and goes into the audit log (who saw whom, when).
+     */
     async getForActor(actor: Actor, id: string): Promise<CandidateOut> {
-      return toCandidateOut(await getRowForActor(actor, id));
+      const row = await getRowForActor(actor, id);
+      if (actor.role === 'partner') {
+        await recordAudit(db, {
+          actorId: actor.id,
+          action: 'disclose',
+          entity: 'disclosure',
+          entityId: row.id,
+          after: { partnerId: actor.partnerId, candidateCode: row.code, fields: 'full record' },
+        });
+      }
+      return toCandidateOut(row);
     },
 
     async create(input: CandidateCreateInput, actor: Actor): Promise<CandidateOut> {

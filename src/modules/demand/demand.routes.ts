@@ -49,7 +49,12 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
     '/job-orders/:id',
     {
       config: partnerOrAdmin,
-      schema: { tags: ['demand'], summary: 'One job order', params: idParams, response: { 200: jobOrderOut } },
+      schema: {
+        tags: ['demand'],
+        summary: 'One job order',
+        params: idParams,
+        response: { 200: jobOrderOut },
+      },
     },
     async (request) => demand.get(request.params.id, request.actor),
   );

@@ -14,7 +14,13 @@ export const jobOrderBody = z
     headcount: z.number().int().min(1).max(1000),
     minJlpt: jlptSchema.optional(),
     gender: genderSchema.optional(),
-    ageMin: z.number().int().min(18).max(80).optional().describe('Law 69/2020: workers sent abroad are at least 18'),
+    ageMin: z
+      .number()
+      .int()
+      .min(18)
+      .max(80)
+      .optional()
+      .describe('Law 69/2020: workers sent abroad are at least 18'),
     ageMax: z.number().int().min(18).max(80).optional(),
     interviewOn: isoDate.optional(),
     departureBy: isoDate.optional(),
@@ -68,7 +74,10 @@ export const poolQuery = z
     gender: genderSchema.optional(),
     ageMin: age.optional(),
     ageMax: age.optional(),
-    homeProvinceCode: z.string().regex(/^\d{2}$/, 'must be a 2-digit province code (2025 boundaries)').optional(),
+    homeProvinceCode: z
+      .string()
+      .regex(/^\d{2}$/, 'must be a 2-digit province code (2025 boundaries)')
+      .optional(),
     limit: limitSchema,
     cursor: cursorSchema,
   })
@@ -97,7 +106,9 @@ export const poolOut = z.object({ items: z.array(poolItemOut), nextCursor: z.str
 export const matchItemOut = poolItemOut.extend({
   score: z.number(),
   scoreParts: z.object({
-    jlpt: z.number().describe('Up to 40: JLPT levels above the order minimum (10 each) plus 10 for meeting it'),
+    jlpt: z
+      .number()
+      .describe('Up to 40: JLPT levels above the order minimum (10 each) plus 10 for meeting it'),
     courses: z.number().describe('Up to 30: 10 per passed course'),
     waiting: z.number().describe('Up to 30: one per 10 days ready without a placement'),
   }),
@@ -106,6 +117,9 @@ export const matchesQuery = z.object({ limit: limitSchema });
 export const matchesOut = z.object({ items: z.array(matchItemOut), nextCursor: z.null() });
 
 export const selectionBody = z.strictObject({
-  candidateCode: z.string().trim().regex(/^KH-\d{4}-\d{6,}$/, 'must be a candidate code such as KH-2026-000123'),
+  candidateCode: z
+    .string()
+    .trim()
+    .regex(/^KH-\d{4}-\d{6,}$/, 'must be a candidate code such as KH-2026-000123'),
 });
 export const selectionOut = z.object({ placementId: z.uuid(), candidateId: z.uuid() });

@@ -63,8 +63,10 @@ function hardFilters(f: {
   if (f.minJlpt) parts.push(sql`${jlptRankSql(sql`c.jlpt_level`)} >= ${jlptRank(f.minJlpt)}`);
   if (f.gender) parts.push(sql`c.gender = ${f.gender}`);
   // Age in whole years today: born on or before today minus ageMin years, after today minus (ageMax+1).
-  if (f.ageMin != null) parts.push(sql`c.date_of_birth <= (current_date - make_interval(years => ${f.ageMin}::int))::date`);
-  if (f.ageMax != null) parts.push(sql`c.date_of_birth > (current_date - make_interval(years => ${f.ageMax + 1}::int))::date`);
+  if (f.ageMin != null)
+    parts.push(sql`c.date_of_birth <= (current_date - make_interval(years => ${f.ageMin}::int))::date`);
+  if (f.ageMax != null)
+    parts.push(sql`c.date_of_birth > (current_date - make_interval(years => ${f.ageMax + 1}::int))::date`);
   if (f.homeProvinceCode) parts.push(sql`c.home_province_2025 = ${f.homeProvinceCode}`);
   return parts.length ? sql` and ${sql.join(parts, sql` and `)}` : sql``;
 }
@@ -82,7 +84,12 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
     const q = db
       .select()
       .from(jobOrders)
-      .where(and(eq(jobOrders.id, id), actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined));
+      .where(
+        and(
+          eq(jobOrders.id, id),
+          actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined,
+        ),
+      );
     const [row] = lock ? await q.for('update') : await q;
     if (!row) throw notFound('The job order');
     return row;
@@ -94,9 +101,13 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
     async create(input: JobOrderInput, actor: Actor) {
       const partnerId = actor.role === 'partner' ? actor.partnerId! : input.partnerId;
       const errors = [];
-      if (!partnerId) errors.push({ path: 'partnerId', message: 'is required when an admin posts a job order' });
+      if (!partnerId)
+        errors.push({ path: 'partnerId', message: 'is required when an admin posts a job order' });
       if (!reference.prefecture(input.prefectureCode)) {
-        errors.push({ path: 'prefectureCode', message: 'must be one of the 47 JIS prefecture codes (01–47)' });
+        errors.push({
+          path: 'prefectureCode',
+          message: 'must be one of the 47 JIS prefecture codes (01–47)',
+        });
       }
       if (errors.length) throw validationFailed(errors);
       if (actor.role === 'admin') {
@@ -122,7 +133,13 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
             departureBy: input.departureBy ?? null,
           })
           .returning();
-        await recordAudit(tx, { actorId: actor.id, action: 'create', entity: 'job_order', entityId: row!.id, after: row });
+        await recordAudit(tx, {
+          actorId: actor.id,
+          action: 'create',
+          entity: 'job_order',
+          entityId: row!.id,
+          after: row,
+        });
         return toOut({ ...row!, selected: 0 });
       });
     },
@@ -131,12 +148,20 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
       const [row] = await db
         .select({ order: jobOrders, selected: selectedCount })
         .from(jobOrders)
-        .where(and(eq(jobOrders.id, id), actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined));
+        .where(
+          and(
+            eq(jobOrders.id, id),
+            actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined,
+          ),
+        );
       if (!row) throw notFound('The job order');
       return toOut({ ...row.order, selected: row.selected });
     },
 
-    async list(q: { status?: JobOrderRow['status']; partnerId?: string; limit: number; cursor?: string }, actor: Actor) {
+    async list(
+      q: { status?: JobOrderRow['status']; partnerId?: string; limit: number; cursor?: string },
+      actor: Actor,
+    ) {
       const cursor = decodeCursor(q.cursor, 2);
       const rows = await db
         .select({ order: jobOrders, selected: selectedCount })
@@ -149,7 +174,10 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
             cursor
               ? or(
                   lt(jobOrders.createdAt, new Date(String(cursor[0]))),
-                  and(eq(jobOrders.createdAt, new Date(String(cursor[0]))), lt(jobOrders.id, String(cursor[1]))),
+                  and(
+                    eq(jobOrders.createdAt, new Date(String(cursor[0]))),
+                    lt(jobOrders.id, String(cursor[1])),
+                  ),
                 )
               : undefined,
           ),
@@ -157,7 +185,10 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
         .orderBy(desc(jobOrders.createdAt), desc(jobOrders.id))
         .limit(q.limit + 1);
       const page = pageOf(rows, q.limit, (r) => [r.order.createdAt.toISOString(), r.order.id]);
-      return { items: page.items.map((r) => toOut({ ...r.order, selected: r.selected })), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((r) => toOut({ ...r.order, selected: r.selected })),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** The anonymised pool of ready, consenting candidates, filtered, in code order. */
@@ -207,14 +238,18 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
     async select(orderId: string, candidateCode: string, actor: Actor) {
       return db.transaction(async (tx) => {
         const order = await loadOrder(tx, orderId, actor, true);
-        if (order.status !== 'open') throw conflict(`This job order is ${order.status}; no more candidates can be selected.`);
+        if (order.status !== 'open')
+          throw conflict(`This job order is ${order.status}; no more candidates can be selected.`);
         const [{ n }] = (await queryRows<{ n: number }>(
           tx,
           sql`select count(*)::int as n from placements where job_order_id = ${order.id} and status <> 'cancelled'`,
         )) as [{ n: number }];
         if (n >= order.headcount) {
           throw conflict(`The order's headcount of ${order.headcount} is already filled.`, [
-            { path: 'candidateCode', message: `cannot be added: ${n} of ${order.headcount} places are taken` },
+            {
+              path: 'candidateCode',
+              message: `cannot be added: ${n} of ${order.headcount} places are taken`,
+            },
           ]);
         }
         const [candidate] = await tx
@@ -222,7 +257,7 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
           .from(candidates)
           .where(eq(candidates.code, candidateCode));
         // A partner never learns that a non-consenting candidate exists.
-        if (!candidate || !candidate.consent) throw notFound(`The candidate ${candidateCode}`);
+        if (!candidate?.consent) throw notFound(`The candidate ${candidateCode}`);
         if (candidate.status !== 'ready') {
           throw conflict(`The candidate ${candidateCode} is no longer available (not in the pool).`, [
             { path: 'candidateCode', message: 'is not ready for selection' },
@@ -231,7 +266,12 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
         const [open] = await tx
           .select({ id: placements.id })
           .from(placements)
-          .where(and(eq(placements.candidateId, candidate.id), sql`${placements.status} in ('planned', 'departed')`));
+          .where(
+            and(
+              eq(placements.candidateId, candidate.id),
+              sql`${placements.status} in ('planned', 'departed')`,
+            ),
+          );
         if (open) throw conflict(`The candidate ${candidateCode} already has an open placement.`);
         const [placement] = await tx
           .insert(placements)
@@ -260,7 +300,8 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
           entityId: placement!.id,
           after: placement,
         });
-        if (n + 1 >= order.headcount) await tx.update(jobOrders).set({ status: 'filled' }).where(eq(jobOrders.id, order.id));
+        if (n + 1 >= order.headcount)
+          await tx.update(jobOrders).set({ status: 'filled' }).where(eq(jobOrders.id, order.id));
         return { placementId: placement!.id, candidateId: candidate.id };
       });
     },

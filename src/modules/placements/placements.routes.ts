@@ -46,7 +46,12 @@ export const placementRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/placements/:id',
     {
-      schema: { tags: ['placements'], summary: 'One placement', params: idParams, response: { 200: placementOut } },
+      schema: {
+        tags: ['placements'],
+        summary: 'One placement',
+        params: idParams,
+        response: { 200: placementOut },
+      },
     },
     async (request) => placements.get(request.params.id, request.actor),
   );

@@ -23,14 +23,24 @@ export const placementBody = z
   })
   .superRefine((p, ctx) => {
     if (p.destinationCountry === 'JP') {
-      if (!p.prefectureCode) ctx.addIssue({ code: 'custom', path: ['prefectureCode'], message: 'is required for Japan' });
+      if (!p.prefectureCode)
+        ctx.addIssue({ code: 'custom', path: ['prefectureCode'], message: 'is required for Japan' });
       if (p.program === 'other') {
-        ctx.addIssue({ code: 'custom', path: ['program'], message: 'must be a Japanese programme (titp_1 … engineer) for Japan' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['program'],
+          message: 'must be a Japanese programme (titp_1 … engineer) for Japan',
+        });
       }
     } else {
-      if (p.prefectureCode) ctx.addIssue({ code: 'custom', path: ['prefectureCode'], message: 'is only for Japan' });
+      if (p.prefectureCode)
+        ctx.addIssue({ code: 'custom', path: ['prefectureCode'], message: 'is only for Japan' });
       if (p.program !== 'other') {
-        ctx.addIssue({ code: 'custom', path: ['program'], message: 'must be other for destinations outside Japan' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['program'],
+          message: 'must be other for destinations outside Japan',
+        });
       }
     }
     if (p.contractEnd < p.contractStart) {

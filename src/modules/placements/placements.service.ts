@@ -66,20 +66,37 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
     return row;
   }
 
-  async function update(tx: DbOrTx, before: PlacementRow, set: Partial<PlacementRow>, actor: Actor, action: string) {
+  async function update(
+    tx: DbOrTx,
+    before: PlacementRow,
+    set: Partial<PlacementRow>,
+    actor: Actor,
+    action: string,
+  ) {
     const [after] = await tx
       .update(placements)
       .set({ ...set, version: sql`${placements.version} + 1`, updatedAt: sql`now()` })
       .where(eq(placements.id, before.id))
       .returning();
-    await recordAudit(tx, { actorId: actor.id, action, entity: 'placement', entityId: before.id, before, after });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action,
+      entity: 'placement',
+      entityId: before.id,
+      before,
+      after,
+    });
     return after!;
   }
 
   const refuse = (placement: PlacementRow, what: string) =>
-    new AppError(409, 'transition-refused', 'Conflict', `A ${placement.status} placement cannot be ${what}.`, [
-      { path: 'status', message: `is ${placement.status}` },
-    ]);
+    new AppError(
+      409,
+      'transition-refused',
+      'Conflict',
+      `A ${placement.status} placement cannot be ${what}.`,
+      [{ path: 'status', message: `is ${placement.status}` }],
+    );
 
   return {
     async get(id: string, actor: Actor) {
@@ -88,7 +105,13 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
     },
 
     async list(
-      q: { status?: PlacementRow['status']; candidateId?: string; jobOrderId?: string; limit: number; cursor?: string },
+      q: {
+        status?: PlacementRow['status'];
+        candidateId?: string;
+        jobOrderId?: string;
+        limit: number;
+        cursor?: string;
+      },
       actor: Actor,
     ) {
       const cursor = decodeCursor(q.cursor, 2);
@@ -105,7 +128,10 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
             cursor
               ? or(
                   lt(placements.createdAt, new Date(String(cursor[0]))),
-                  and(eq(placements.createdAt, new Date(String(cursor[0]))), lt(placements.id, String(cursor[1]))),
+                  and(
+                    eq(placements.createdAt, new Date(String(cursor[0]))),
+                    lt(placements.id, String(cursor[1])),
+                  ),
                 )
               : undefined,
           ),
@@ -113,13 +139,18 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
         .orderBy(desc(placements.createdAt), desc(placements.id))
         .limit(q.limit + 1);
       const page = pageOf(rows, q.limit, (r) => [r.placement.createdAt.toISOString(), r.placement.id]);
-      return { items: page.items.map((r) => toOut(r.placement, r.candidateCode)), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((r) => toOut(r.placement, r.candidateCode)),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** A placement made directly (any destination, or Japan without a job order): ready → selected. */
     async create(input: PlacementInput, actor: Actor) {
       if (input.prefectureCode && !reference.prefecture(input.prefectureCode)) {
-        throw validationFailed([{ path: 'prefectureCode', message: 'must be one of the 47 JIS prefecture codes (01–47)' }]);
+        throw validationFailed([
+          { path: 'prefectureCode', message: 'must be one of the 47 JIS prefecture codes (01–47)' },
+        ]);
       }
       return db.transaction(async (tx) => {
         const [candidate] = await tx
@@ -151,24 +182,48 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
             contractEnd: input.contractEnd,
           })
           .returning();
-        await transitionCandidate(tx, { candidateId: candidate.id, to: 'selected', actor, event: 'placement_planned' });
-        await recordAudit(tx, { actorId: actor.id, action: 'create', entity: 'placement', entityId: row!.id, after: row });
+        await transitionCandidate(tx, {
+          candidateId: candidate.id,
+          to: 'selected',
+          actor,
+          event: 'placement_planned',
+        });
+        await recordAudit(tx, {
+          actorId: actor.id,
+          action: 'create',
+          entity: 'placement',
+          entityId: row!.id,
+          after: row,
+        });
         return toOut(row!, candidate.code);
       });
     },
 
     /** planned → departed; the candidate's move checks the orientation course (Law 69/2020). */
     async depart(id: string, departedOn: string, actor: Actor) {
-      if (departedOn > todayInVietnam()) throw badDate('departedOn', 'must not be in the future: record a departure once it happened');
+      if (departedOn > todayInVietnam())
+        throw badDate('departedOn', 'must not be in the future: record a departure once it happened');
       return db.transaction(async (tx) => {
         const { placement, candidateCode } = await load(tx, id, actor, true);
         if (placement.status !== 'planned') throw refuse(placement, 'departed');
-        await transitionCandidate(tx, { candidateId: placement.candidateId, to: 'departed', actor, event: 'depart' });
-        return toOut(await update(tx, placement, { status: 'departed', departedOn }, actor, 'depart'), candidateCode);
+        await transitionCandidate(tx, {
+          candidateId: placement.candidateId,
+          to: 'departed',
+          actor,
+          event: 'depart',
+        });
+        return toOut(
+          await update(tx, placement, { status: 'departed', departedOn }, actor, 'depart'),
+          candidateCode,
+        );
       });
     },
 
-    async return(id: string, input: { returnedOn: string; reason: 'completed' | 'early_termination' | 'other' }, actor: Actor) {
+    async return(
+      id: string,
+      input: { returnedOn: string; reason: 'completed' | 'early_termination' | 'other' },
+      actor: Actor,
+    ) {
       if (input.returnedOn > todayInVietnam()) throw badDate('returnedOn', 'must not be in the future');
       return db.transaction(async (tx) => {
         const { placement, candidateCode } = await load(tx, id, actor, true);
@@ -176,9 +231,21 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
         if (placement.departedOn && input.returnedOn < placement.departedOn) {
           throw badDate('returnedOn', `must not be before the departure on ${placement.departedOn}`);
         }
-        await transitionCandidate(tx, { candidateId: placement.candidateId, to: 'returned', actor, event: 'return', reason: input.reason });
+        await transitionCandidate(tx, {
+          candidateId: placement.candidateId,
+          to: 'returned',
+          actor,
+          event: 'return',
+          reason: input.reason,
+        });
         return toOut(
-          await update(tx, placement, { status: 'returned', returnedOn: input.returnedOn, returnReason: input.reason }, actor, 'return'),
+          await update(
+            tx,
+            placement,
+            { status: 'returned', returnedOn: input.returnedOn, returnReason: input.reason },
+            actor,
+            'return',
+          ),
           candidateCode,
         );
       });
@@ -188,9 +255,22 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
     async cancel(id: string, reason: string, actor: Actor) {
       return db.transaction(async (tx) => {
         const { placement, candidateCode } = await load(tx, id, actor, true);
-        if (placement.status !== 'planned') throw refuse(placement, 'cancelled (only a planned placement can be)');
-        await transitionCandidate(tx, { candidateId: placement.candidateId, to: 'ready', actor, event: 'placement_cancelled', reason });
-        const after = await update(tx, placement, { status: 'cancelled', cancelReason: reason }, actor, 'cancel');
+        if (placement.status !== 'planned')
+          throw refuse(placement, 'cancelled (only a planned placement can be)');
+        await transitionCandidate(tx, {
+          candidateId: placement.candidateId,
+          to: 'ready',
+          actor,
+          event: 'placement_cancelled',
+          reason,
+        });
+        const after = await update(
+          tx,
+          placement,
+          { status: 'cancelled', cancelReason: reason },
+          actor,
+          'cancel',
+        );
         if (placement.jobOrderId) {
           await tx
             .update(jobOrders)
@@ -202,7 +282,11 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
     },
 
     /** A returnee starts at a Japanese-invested firm at home: returned → reintegrated. */
-    async reintegrate(candidateId: string, input: { homeEmployerId: string; startedOn: string; position: string }, actor: Actor) {
+    async reintegrate(
+      candidateId: string,
+      input: { homeEmployerId: string; startedOn: string; position: string },
+      actor: Actor,
+    ) {
       return db.transaction(async (tx) => {
         const [candidate] = await tx
           .select({ id: candidates.id, status: candidates.status })
@@ -214,8 +298,12 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
             ),
           );
         if (!candidate) throw notFound('The candidate');
-        const [employer] = await tx.select().from(homeEmployers).where(eq(homeEmployers.id, input.homeEmployerId));
-        if (!employer) throw validationFailed([{ path: 'homeEmployerId', message: 'must be an existing home employer' }]);
+        const [employer] = await tx
+          .select()
+          .from(homeEmployers)
+          .where(eq(homeEmployers.id, input.homeEmployerId));
+        if (!employer)
+          throw validationFailed([{ path: 'homeEmployerId', message: 'must be an existing home employer' }]);
         const [last] = await tx
           .select()
           .from(placements)
@@ -225,7 +313,12 @@ export function createPlacementService({ db, reference }: PlacementServiceDeps) 
         if (last?.returnedOn && input.startedOn < last.returnedOn) {
           throw badDate('startedOn', `must not be before the return home on ${last.returnedOn}`);
         }
-        await transitionCandidate(tx, { candidateId: candidate.id, to: 'reintegrated', actor, event: 'reintegrate' });
+        await transitionCandidate(tx, {
+          candidateId: candidate.id,
+          to: 'reintegrated',
+          actor,
+          event: 'reintegrate',
+        });
         const [row] = await tx
           .insert(reintegrations)
           .values({

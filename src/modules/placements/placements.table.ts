@@ -30,7 +30,10 @@ export const placements = pgTable(
     field: text('field').notNull(),
     contractStart: date('contract_start', { mode: 'string' }),
     contractEnd: date('contract_end', { mode: 'string' }),
-    status: text('status').$type<'planned' | 'departed' | 'returned' | 'cancelled'>().notNull().default('planned'),
+    status: text('status')
+      .$type<'planned' | 'departed' | 'returned' | 'cancelled'>()
+      .notNull()
+      .default('planned'),
     departedOn: date('departed_on', { mode: 'string' }),
     returnedOn: date('returned_on', { mode: 'string' }),
     returnReason: text('return_reason'),
