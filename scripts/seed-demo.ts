@@ -7,6 +7,8 @@
  * Everything goes through the HTTP API (app.inject), so the demo obeys the same rules as users do.
  * Runs against DATABASE_URL, or the embedded database in DATA_DIR (./data) like `npm start`.
  */
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Actor } from '../src/plugins/auth.ts';
@@ -70,9 +72,15 @@ const GIVEN_F = [
   'Phương',
 ];
 
-async function main() {
-  const config = loadConfig();
-  const app = await buildApp(config, { logger: false });
+export interface DemoSummary {
+  alreadyThere: boolean;
+  users: { email: string; role: string; scope: string }[];
+  selected: number;
+  pipeline: { status: string; candidates: number | null }[];
+}
+
+/** Loads the demo through the app's HTTP API; does nothing when the demo is already there. */
+export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
   const systemAdmin: Actor = {
     id: '00000000-0000-4000-8000-00000000d3e0',
     role: 'admin',
@@ -102,9 +110,7 @@ async function main() {
 
   const existing = await call(systemAdmin, 'GET', '/training-centers?limit=500');
   if (existing.items.some((c: { name: string }) => c.name.startsWith('Trung tâm Dịch vụ việc làm Long An'))) {
-    console.log('The demo data is already there; nothing to do.');
-    await app.close();
-    return;
+    return { alreadyThere: true, users: [], selected: 0, pipeline: [] };
   }
 
   // Organisations, from the press reports in ../shared/context.
@@ -444,7 +450,8 @@ async function main() {
   for (const [key, center] of Object.entries(centers)) {
     const asCenter: Actor = { ...systemAdmin, role: 'center', trainingCenterId: center.id };
     const list = await call(asCenter, 'GET', '/candidates?limit=500');
-    const people: { id: string; code: string; occupationField: string }[] = list.items;
+    const people: { id: string; code: string; occupationField: string; consentToShare: boolean }[] =
+      list.items;
     const course = async (name: string, kind: string, hours: number, startsOn: string, endsOn: string) =>
       (await call(asCenter, 'POST', '/courses', { name, kind, hours, startsOn, endsOn, capacity: 120 }))
         .id as string;
@@ -515,7 +522,8 @@ async function main() {
     for (const [j, p] of readyOnes.entries()) {
       if (j % 8 === 7) continue; // some stay ready
       let placementId: string;
-      if (j % 5 === 4) {
+      // Partners select only from the pool: those who did not consent are placed by the center.
+      if (j % 5 === 4 || !p.consentToShare) {
         const abroad = pick(['TW', 'KR', 'DE']);
         placementId = (
           await call(asCenter, 'POST', '/placements', {
@@ -562,21 +570,35 @@ async function main() {
     }
   }
 
-  const pipeline = await call(systemAdmin, 'GET', '/reports/pipeline').catch(() => null);
-  await app.close();
+  const pipeline = await call(systemAdmin, 'GET', '/reports/pipeline');
+  return { alreadyThere: false, users, selected, pipeline: pipeline.rows };
+}
 
+async function main() {
+  const app = await buildApp(loadConfig(), { logger: false });
+  const summary = await seedDemo(app);
+  await app.close();
+  if (summary.alreadyThere) {
+    console.log('The demo data is already there; nothing to do.');
+    return;
+  }
   console.log(
     '\nDemo data loaded: 4 training centers, 10 Japanese partners, 7 agreements, 6 home employers,',
   );
   console.log(
-    `320 candidates (${selected} selected or further), courses, results, placements, returns and reintegrations.`,
+    `320 candidates (${summary.selected} selected or further), courses, results, placements, returns and reintegrations.`,
   );
-  if (pipeline) console.log('Pipeline:', JSON.stringify(pipeline.totals ?? pipeline.rows));
+  console.log(
+    `Candidates by status: ${summary.pipeline.map((r) => `${r.status} ${r.candidates}`).join(', ')}`,
+  );
   console.log(`\nDemo users (password for all: ${DEMO_PASSWORD}; set DEMO_PASSWORD to choose another):`);
-  for (const u of users) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(30)} ${u.scope}`);
+  for (const u of summary.users) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(30)} ${u.scope}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run as a script (npm run seed:demo), not when a test imports seedDemo.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
