@@ -22,7 +22,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export interface TestApp {
   app: FastifyInstance;
-  database: Database;
+  database: Database & { url?: string };
   seed: ReturnType<typeof createSeed>;
   /** A signed token for an actor, without going through login. */
   tokenFor(actor: Actor): string;

@@ -6,7 +6,7 @@ import { type Database, openDatabase } from '../../src/db/client.ts';
 import { withDatabase } from './global-setup.ts';
 
 /** A fresh, migrated database of its own for one test file; `drop()` removes it. */
-export async function freshDatabase(): Promise<Database & { drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<Database & { drop(): Promise<void>; url?: string }> {
   const testDb = inject('testDb');
   if (testDb.kind === 'pglite') {
     const snapshot = new Blob([readFileSync(testDb.snapshot)]);
@@ -25,8 +25,10 @@ export async function freshDatabase(): Promise<Database & { drop(): Promise<void
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
-  const database = await openDatabase({ databaseUrl: withDatabase(testDb.url, name), poolSize: 10 });
+  const url = withDatabase(testDb.url, name);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
   return Object.assign(database, {
+    url,
     drop: async () => {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
