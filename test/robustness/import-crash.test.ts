@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates } from '../../src/db/schema.ts';
-import { type TestApp, createTestApp } from '../helpers/app.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/database.ts';
 import { actors } from '../helpers/seed.ts';
 
@@ -24,13 +24,18 @@ afterAll(() => t.close());
 function csv(rows: number, offset: number): string {
   const lines = ['fullName,dateOfBirth,gender,nationalId,homeProvinceCode,occupationField,consentToShare'];
   for (let i = 0; i < rows; i++) {
-    lines.push(`Nguyễn Văn Thử ${i},1999-03-0${1 + (i % 9)},male,${String(500000000000 + offset + i)},80,construction,true`);
+    lines.push(
+      `Nguyễn Văn Thử ${i},1999-03-0${1 + (i % 9)},male,${String(500000000000 + offset + i)},80,construction,true`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function countOf(center: string) {
-  const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(candidates).where(eq(candidates.trainingCenterId, center));
+  const [row] = await t.database.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(candidates)
+    .where(eq(candidates.trainingCenterId, center));
   return row!.n;
 }
 
@@ -96,7 +101,10 @@ describe('a CSV import interrupted half-way', () => {
         }
         const upload = fetch(`http://127.0.0.1:${port}/candidates/import`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${t.tokenFor(actors.center(center))}`, 'content-type': 'text/csv' },
+          headers: {
+            authorization: `Bearer ${t.tokenFor(actors.center(center))}`,
+            'content-type': 'text/csv',
+          },
           body: csv(60_000, 100_000),
         }).catch(() => null);
         // Wait until the rows are being written (the COPY of the import's transaction), then kill.

@@ -30,7 +30,12 @@ export const transitionRefused = (from: string, to: string, why: string) =>
     { path: 'to', message: `${from} → ${to} is refused: ${why}` },
   ]);
 
-async function passedCourses(db: DbOrTx, candidateId: string, kind?: 'orientation') {
+/** Number of passed courses, optionally of one kind: the guards of `ready` and `departed`. */
+export async function passedCourses(
+  db: DbOrTx,
+  candidateId: string,
+  kind?: 'language' | 'vocational' | 'orientation',
+) {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(enrollments)

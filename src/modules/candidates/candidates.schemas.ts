@@ -1,29 +1,10 @@
 import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { JLPT_LEVELS, FIELDS as OCCUPATION_FIELDS } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 import type { Boundaries } from '../reference/reference.service.ts';
 import { CANDIDATE_STATUSES } from './candidates.table.ts';
 
-export const OCCUPATION_FIELDS = [
-  'nursing_care',
-  'building_cleaning',
-  'industrial_manufacturing',
-  'construction',
-  'shipbuilding',
-  'automobile_repair',
-  'aviation',
-  'accommodation',
-  'automobile_transport',
-  'railway',
-  'agriculture',
-  'fishery',
-  'food_manufacturing',
-  'food_service',
-  'forestry',
-  'wood_industry',
-  'other',
-] as const;
-export const JLPT_LEVELS = ['N5', 'N4', 'N3', 'N2', 'N1'] as const;
-export const GENDERS = ['male', 'female'] as const;
+const GENDERS = ['male', 'female'] as const;
 
 /** The fields a client may send on create (and, except trainingCenterId rules, on PATCH). */
 export const CANDIDATE_INPUT_FIELDS = [

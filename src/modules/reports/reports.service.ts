@@ -178,68 +178,80 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
     );
   }
 
-  async function provinceShare(actor: Actor, q: ProvinceShareQuery): Promise<ProvinceShareReport> {
-    const where = filterSql(q);
+  /**
+   * The two province reports have one shape: two counts per province (a, b) and b / a. `fine` and
+   * `totals` are the rollups with and without the programme/field/gender columns.
+   */
+  async function provincePair(
+    actor: Actor,
+    q: ProvinceShareQuery | ReintegrationQuery,
+    spec: {
+      fine: SQL;
+      totals: SQL;
+      rollupColumns: SQL;
+      factColumns: SQL;
+      factDate: SQL;
+      names: [string, string];
+    },
+  ) {
     const sources = coveringSources({
-      rollup: needsFine(q) ? sql`report_departure_rollup` : sql`report_departure_totals`,
-      rollupColumns: sql`province_code, boundaries, departed as a, case when destination_country = 'JP' then departed else 0 end as b`,
-      factColumns: sql`province_code, boundaries, 1 as a, case when destination_country = 'JP' then 1 else 0 end as b`,
-      factDate: sql`departed_on`,
-      where,
+      rollup: needsFine(q) ? spec.fine : spec.totals,
+      rollupColumns: spec.rollupColumns,
+      factColumns: spec.factColumns,
+      factDate: spec.factDate,
+      where: filterSql(q),
       from: q.from,
       to: q.to,
     });
-    const rows = await byProvince(sources, q.boundaries, 'departed_total', 'departed_japan');
+    const rows = await byProvince(sources, q.boundaries, ...spec.names);
     const show = counter(actor);
     const shape = (r: (typeof rows)[number]) => {
-      const departedTotal = show(r.a);
-      const departedJapan = show(r.b);
-      return {
-        departedTotal,
-        departedJapan,
-        japanShare: ratio(departedJapan, departedTotal),
-        suppressed: departedTotal === null || departedJapan === null,
-      };
+      const a = show(r.a);
+      const b = show(r.b);
+      return { a, b, ratio: ratio(b, a), suppressed: a === null || b === null };
     };
-    const totalRow = rows.find((r) => r.total)!;
     return {
       rows: rows
         .filter((r) => !r.total)
-        .map((r) => ({ ...provinceLabel(r.code!, r.attributable!, q.boundaries), ...shape(r) })),
-      totals: shape(totalRow),
+        .map((r) => ({ label: provinceLabel(r.code!, r.attributable!, q.boundaries), ...shape(r) })),
+      totals: shape(rows.find((r) => r.total)!),
     };
   }
 
+  async function provinceShare(actor: Actor, q: ProvinceShareQuery): Promise<ProvinceShareReport> {
+    const pair = await provincePair(actor, q, {
+      fine: sql`report_departure_rollup`,
+      totals: sql`report_departure_totals`,
+      rollupColumns: sql`province_code, boundaries, departed as a, case when destination_country = 'JP' then departed else 0 end as b`,
+      factColumns: sql`province_code, boundaries, 1 as a, case when destination_country = 'JP' then 1 else 0 end as b`,
+      factDate: sql`departed_on`,
+      names: ['departed_total', 'departed_japan'],
+    });
+    const shape = (p: (typeof pair)['totals']) => ({
+      departedTotal: p.a,
+      departedJapan: p.b,
+      japanShare: p.ratio,
+      suppressed: p.suppressed,
+    });
+    return { rows: pair.rows.map((r) => ({ ...r.label, ...shape(r) })), totals: shape(pair.totals) };
+  }
+
   async function reintegration(actor: Actor, q: ReintegrationQuery): Promise<ReintegrationReport> {
-    const where = filterSql(q);
-    const sources = coveringSources({
-      rollup: needsFine(q) ? sql`report_return_rollup` : sql`report_return_totals`,
+    const pair = await provincePair(actor, q, {
+      fine: sql`report_return_rollup`,
+      totals: sql`report_return_totals`,
       rollupColumns: sql`province_code, boundaries, returned as a, reintegrated as b`,
       factColumns: sql`province_code, boundaries, 1 as a, case when reintegrated then 1 else 0 end as b`,
       factDate: sql`returned_on`,
-      where,
-      from: q.from,
-      to: q.to,
+      names: ['returned', 'reintegrated'],
     });
-    const rows = await byProvince(sources, q.boundaries, 'returned', 'reintegrated');
-    const show = counter(actor);
-    const shape = (r: (typeof rows)[number]) => {
-      const returned = show(r.a);
-      const reintegrated = show(r.b);
-      return {
-        returned,
-        reintegrated,
-        rate: ratio(reintegrated, returned),
-        suppressed: returned === null || reintegrated === null,
-      };
-    };
-    const totalRow = rows.find((r) => r.total)!;
-    return {
-      rows: rows
-        .filter((r) => !r.total)
-        .map((r) => ({ ...provinceLabel(r.code!, r.attributable!, q.boundaries), ...shape(r) })),
-      totals: shape(totalRow),
-    };
+    const shape = (p: (typeof pair)['totals']) => ({
+      returned: p.a,
+      reintegrated: p.b,
+      rate: p.ratio,
+      suppressed: p.suppressed,
+    });
+    return { rows: pair.rows.map((r) => ({ ...r.label, ...shape(r) })), totals: shape(pair.totals) };
   }
 
   async function prefectures(actor: Actor, q: PrefecturesQuery): Promise<PrefecturesReport> {

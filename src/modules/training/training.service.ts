@@ -132,26 +132,6 @@ async function readEnrollment(db: DbOrTx, id: string) {
   return enrollmentOut(row!);
 }
 
-/** Number of passed courses, optionally of one kind: for pool profiles and lifecycle guards. */
-export async function countPassedCourses(
-  db: DbOrTx,
-  candidateId: string,
-  kind?: CourseKind,
-): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(enrollments)
-    .innerJoin(courses, eq(courses.id, enrollments.courseId))
-    .where(
-      and(
-        eq(enrollments.candidateId, candidateId),
-        eq(enrollments.outcome, 'passed'),
-        kind ? eq(courses.kind, kind) : undefined,
-      ),
-    );
-  return row?.n ?? 0;
-}
-
 export function createTrainingService({ db }: TrainingServiceDeps) {
   return {
     async createCourse(input: CreateCourseInput, actor: Actor) {
