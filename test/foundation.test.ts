@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toProblem } from '../src/plugins/errors.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { actors } from './helpers/seed.ts';
 
@@ -31,6 +32,60 @@ describe('service basics', () => {
   it('a role that may not call an endpoint gets 403', async () => {
     const res = await t.request({ method: 'GET', url: '/audit', as: actors.province('80') });
     expect(res.statusCode).toBe(403);
+  });
+
+  it('malformed JSON is a 400 problem, not a 500', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/users',
+      as: actors.admin(),
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": "x@y.vn",',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().detail).toMatch(/not valid JSON/);
+  });
+
+  it('a body of the wrong type is 415, and one too large is 413', async () => {
+    const xml = await t.request({
+      method: 'POST',
+      url: '/users',
+      as: actors.admin(),
+      headers: { 'content-type': 'application/xml' },
+      payload: '<user/>',
+    });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.headers['content-type']).toMatch(/problem\+json/);
+    const small = await createTestApp({ BODY_LIMIT_BYTES: '2048' });
+    try {
+      const big = await small.request({
+        method: 'POST',
+        url: '/users',
+        as: actors.admin(),
+        payload: { email: 'x@y.vn', password: 'p'.repeat(5000), role: 'admin' },
+      });
+      expect(big.statusCode).toBe(413);
+      expect(big.headers['content-type']).toMatch(/problem\+json/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('never echoes internals in a 500, and turns database errors into the right 4xx', () => {
+    const boom = toProblem(new Error('secret connection string postgres://admin:hunter2@db'));
+    expect(boom).toMatchObject({ status: 500, title: 'Internal Server Error' });
+    expect(JSON.stringify(boom)).not.toContain('hunter2');
+    // drizzle wraps the driver's error in `cause`.
+    const unique = new Error('query failed', {
+      cause: { code: '23505', severity: 'ERROR', constraint: 'candidates_national_id_unique' },
+    });
+    expect(toProblem(unique)).toMatchObject({
+      status: 409,
+      errors: [{ path: 'nationalId', message: 'is already registered' }],
+    });
+    expect(toProblem({ code: '23503', severity: 'ERROR' } as unknown as Error).status).toBe(400);
+    expect(toProblem({ code: '40001', severity: 'ERROR' } as unknown as Error).status).toBe(409);
   });
 
   it('the OpenAPI document lists the routes', async () => {

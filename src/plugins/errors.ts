@@ -106,7 +106,7 @@ export function problemFromPgError(pg: PgErrorLike): Problem | undefined {
   }
 }
 
-function toProblem(err: FastifyError | Error): Problem {
+export function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof AppError) {
     return { type: err.type, title: err.title, status: err.status, detail: err.message, errors: err.errors };
   }
@@ -183,7 +183,11 @@ export const errorsPlugin = fp(
       const problem = toProblem(err as FastifyError);
       if (problem.status >= 500) request.log.error({ err }, 'request failed');
       else if (problem.status !== 401 && problem.status !== 404)
-        request.log.info({ status: problem.status, type: problem.type }, problem.detail);
+        // The detail may quote what the client sent (a national ID, a name): log the rule, not the value.
+        request.log.info(
+          { status: problem.status, type: problem.type, fields: problem.errors?.map((e) => e.path) },
+          'request refused',
+        );
       return sendProblem(reply, problem);
     });
     app.setNotFoundHandler((request, reply) =>
