@@ -102,6 +102,15 @@ describe('importing trainees from a spreadsheet', () => {
     expect(await countIn(ids)).toBe(0);
   });
 
+  it('a file wrong throughout lists the first 1,000 problems and counts them all', async () => {
+    const rows = Array.from({ length: 1500 }, () => line({ nationalId: nationalId(), gender: 'x' }));
+    const res = await upload([HEADER, ...rows].join('\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toHaveLength(1000);
+    expect(res.json().errors[0]).toMatchObject({ row: 1, path: 'gender' });
+    expect(res.json().detail).toMatch(/1500 rows .* The first 1000 of 1500 problems are listed/);
+  });
+
   it('reports every bad row: rules, duplicates inside the file and people already registered', async () => {
     const taken = nationalId();
     await t.seed.candidate({ trainingCenterId: (await t.seed.center()).id, nationalId: taken });

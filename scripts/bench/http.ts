@@ -164,7 +164,8 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
   const port = 39000 + Math.floor(Math.random() * 500);
   const base = `http://127.0.0.1:${port}`;
   const password = 'bench-password-0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // Exactly what `npm start` runs (package.json), so the figure is the deployed service's.
+  const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -196,7 +197,8 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
     await sql.end();
 
     let n = 0;
-    const result = await autocannon({
+    const errorKinds = new Map<string, number>();
+    const instance = autocannon({
       url: base,
       connections: 20,
       duration: seconds,
@@ -236,6 +238,11 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
         },
       ],
     });
+    (instance as unknown as import('node:events').EventEmitter).on('reqError', (err: Error) =>
+      errorKinds.set(err.message, (errorKinds.get(err.message) ?? 0) + 1),
+    );
+    const result = await instance;
+    if (errorKinds.size) console.error('mixed load errors:', Object.fromEntries(errorKinds));
     const peak = peakRssMb(child.pid!);
     const fivexx = result['5xx'];
     const ok = fivexx === 0 && result.errors === 0 && result.timeouts === 0;

@@ -137,6 +137,8 @@ const historyReasonForImport = (importId: string) => `imported from CSV (import 
 
 /** Rows per multi-row INSERT (14 parameters each, well under PostgreSQL's 65,535). */
 const INSERT_BATCH = 2000;
+/** Problems listed in a refused import's answer (all are counted in its detail). */
+const MAX_REPORTED_ERRORS = 1000;
 /** National IDs per duplicate lookup. */
 const LOOKUP_BATCH = 5000;
 
@@ -568,12 +570,19 @@ export function createCandidateService({ db, reference, config }: CandidateServi
       if (errors.length) {
         errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
         const badRows = new Set(errors.map((e) => e.row)).size;
+        // A file that is wrong throughout (the wrong sheet, shifted columns) would otherwise answer
+        // with hundreds of thousands of entries; the first ones show what to fix.
+        const shown = errors.slice(0, MAX_REPORTED_ERRORS);
+        const more =
+          errors.length > shown.length
+            ? ` The first ${shown.length} of ${errors.length} problems are listed.`
+            : '';
         throw new AppError(
           400,
           'validation',
           'Validation Failed',
-          `Nothing was imported: ${badRows} row${badRows === 1 ? '' : 's'} of the file ${badRows === 1 ? 'has' : 'have'} problems (rows are counted from 1 after the header; row 0 is the header).`,
-          errors,
+          `Nothing was imported: ${badRows} row${badRows === 1 ? '' : 's'} of the file ${badRows === 1 ? 'has' : 'have'} problems (rows are counted from 1 after the header; row 0 is the header).${more}`,
+          shown,
         );
       }
       if (rows.length === 0) {
