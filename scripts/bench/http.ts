@@ -205,11 +205,14 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
       headers,
       requests: [
         {
-          setupRequest: (req) => {
+          // Each request built afresh, headers included: autocannon adds content-length to the
+          // headers object of a request with a body, and a GET that inherits it hangs the connection.
+          setupRequest: (template) => {
+            const req = { ...template, headers: { ...headers } };
             const k = n++;
             const slot = k % 20;
-            if (slot < 12) return { ...req, method: 'GET', path: `/candidates/${ids[k % ids.length]}` };
-            if (slot < 14) return { ...req, method: 'GET', path: '/candidates?limit=50' };
+            if (slot < 12) return { ...req, method: 'GET', body: undefined, path: `/candidates/${ids[k % ids.length]}` };
+            if (slot < 14) return { ...req, method: 'GET', body: undefined, path: '/candidates?limit=50' };
             if (slot < 16) {
               return {
                 ...req,
@@ -228,10 +231,11 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
               };
             }
             if (slot < 18)
-              return { ...req, method: 'GET', path: '/reports/province-share?from=2016-01-01&to=2026-12-31' };
+              return { ...req, method: 'GET', body: undefined, path: '/reports/province-share?from=2016-01-01&to=2026-12-31' };
             return {
               ...req,
               method: 'GET',
+              body: undefined,
               path: certificate ? `/certificates/${certificate}/pdf` : '/health',
             };
           },
