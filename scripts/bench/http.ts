@@ -211,7 +211,8 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
             const req = { ...template, headers: { ...headers } };
             const k = n++;
             const slot = k % 20;
-            if (slot < 12) return { ...req, method: 'GET', body: undefined, path: `/candidates/${ids[k % ids.length]}` };
+            if (slot < 12)
+              return { ...req, method: 'GET', body: undefined, path: `/candidates/${ids[k % ids.length]}` };
             if (slot < 14) return { ...req, method: 'GET', body: undefined, path: '/candidates?limit=50' };
             if (slot < 16) {
               return {
@@ -231,7 +232,12 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
               };
             }
             if (slot < 18)
-              return { ...req, method: 'GET', body: undefined, path: '/reports/province-share?from=2016-01-01&to=2026-12-31' };
+              return {
+                ...req,
+                method: 'GET',
+                body: undefined,
+                path: '/reports/province-share?from=2016-01-01&to=2026-12-31',
+              };
             return {
               ...req,
               method: 'GET',
