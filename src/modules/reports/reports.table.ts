@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /*
  * Report tables, maintained ONLY by the PostgreSQL triggers in src/db/sql/reports_rollups.sql, in the
@@ -61,34 +72,31 @@ export const reportPlacementFacts = pgTable(
 
 const grainCheck = (name: string, column: unknown) => check(name, sql`${column} in ('month', 'year')`);
 
+/** The dimensions of the province rollups: period (`grain` month or year), home province as recorded, filters. */
+const provinceRollupColumns = () => ({
+  grain: text('grain').notNull(),
+  period: date('period', { mode: 'string' }).notNull(),
+  provinceCode: text('province_code').notNull(),
+  boundaries: text('boundaries').notNull(),
+  destinationCountry: text('destination_country').notNull(),
+  program: text('program').notNull(),
+  field: text('field').notNull(),
+  gender: text('gender').notNull(),
+});
+
+type ProvinceRollupColumns = ReturnType<typeof provinceRollupColumns>;
+const provinceRollupKey = (t: { [K in keyof ProvinceRollupColumns]: AnyPgColumn }) =>
+  [t.grain, t.period, t.provinceCode, t.boundaries, t.destinationCountry, t.program, t.field, t.gender] as [
+    AnyPgColumn,
+    ...AnyPgColumn[],
+  ];
+
 /** Departures per month and per calendar year (`grain`), by home province as recorded and the filters. */
 export const reportDepartureRollup = pgTable(
   'report_departure_rollup',
-  {
-    grain: text('grain').notNull(),
-    period: date('period', { mode: 'string' }).notNull(),
-    provinceCode: text('province_code').notNull(),
-    boundaries: text('boundaries').notNull(),
-    destinationCountry: text('destination_country').notNull(),
-    program: text('program').notNull(),
-    field: text('field').notNull(),
-    gender: text('gender').notNull(),
-    departed: integer('departed').notNull(),
-  },
+  { ...provinceRollupColumns(), departed: integer('departed').notNull() },
   (t) => [
-    primaryKey({
-      name: 'report_departure_rollup_pk',
-      columns: [
-        t.grain,
-        t.period,
-        t.provinceCode,
-        t.boundaries,
-        t.destinationCountry,
-        t.program,
-        t.field,
-        t.gender,
-      ],
-    }),
+    primaryKey({ name: 'report_departure_rollup_pk', columns: provinceRollupKey(t) }),
     grainCheck('report_departure_rollup_grain_check', t.grain),
   ],
 );
@@ -118,31 +126,12 @@ export const reportPrefectureRollup = pgTable(
 export const reportReturnRollup = pgTable(
   'report_return_rollup',
   {
-    grain: text('grain').notNull(),
-    period: date('period', { mode: 'string' }).notNull(),
-    provinceCode: text('province_code').notNull(),
-    boundaries: text('boundaries').notNull(),
-    destinationCountry: text('destination_country').notNull(),
-    program: text('program').notNull(),
-    field: text('field').notNull(),
-    gender: text('gender').notNull(),
+    ...provinceRollupColumns(),
     returned: integer('returned').notNull(),
     reintegrated: integer('reintegrated').notNull(),
   },
   (t) => [
-    primaryKey({
-      name: 'report_return_rollup_pk',
-      columns: [
-        t.grain,
-        t.period,
-        t.provinceCode,
-        t.boundaries,
-        t.destinationCountry,
-        t.program,
-        t.field,
-        t.gender,
-      ],
-    }),
+    primaryKey({ name: 'report_return_rollup_pk', columns: provinceRollupKey(t) }),
     grainCheck('report_return_rollup_grain_check', t.grain),
   ],
 );
