@@ -356,7 +356,16 @@ describe('selections', () => {
         entityId: c.id,
       }),
     ]);
-    // A cancelled selection closes the record again.
+    // The placement letter names the candidate too: printing it is a disclosure as well.
+    const letterUrl = `/placements/${sel.json().placementId}/letter.pdf`;
+    expect((await t.request({ method: 'GET', url: letterUrl, as: partner })).statusCode).toBe(200);
+    const after = await t.request({
+      method: 'GET',
+      url: `/audit?entity=disclosure&entityId=${c.id}`,
+      as: admin,
+    });
+    expect(after.json().items.map((i: { action: string }) => i.action)).toEqual(['disclose', 'disclose']);
+    // A cancelled selection closes the record, and the letter, again.
     await t.request({
       method: 'POST',
       url: `/placements/${sel.json().placementId}/cancel`,
@@ -366,6 +375,7 @@ describe('selections', () => {
     expect((await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: partner })).statusCode).toBe(
       404,
     );
+    expect((await t.request({ method: 'GET', url: letterUrl, as: partner })).statusCode).toBe(404);
   });
 
   it('a selected candidate cannot be selected again for another order', async () => {

@@ -41,6 +41,26 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
   });
 }
 
+/**
+ * A partner was shown personal data of a candidate it selected (the full record, a certificate, a
+ * placement letter): who saw whom, when, and what. Other roles work inside their own remit.
+ */
+export async function recordDisclosure(
+  db: DbOrTx,
+  actor: { id: string; role: string; partnerId: string | null },
+  candidateId: string,
+  what: string,
+): Promise<void> {
+  if (actor.role !== 'partner') return;
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: 'disclose',
+    entity: 'disclosure',
+    entityId: candidateId,
+    after: { partnerId: actor.partnerId, what },
+  });
+}
+
 export function createAuditService({ db }: { db: Db }) {
   return {
     async list(filter: { entity?: string; entityId?: string; limit: number; cursor?: string }) {

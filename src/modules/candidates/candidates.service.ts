@@ -19,7 +19,7 @@ import {
 } from '../../lib/errors.ts';
 import { decodeCursor, pageOf } from '../../lib/pagination.ts';
 import type { Actor } from '../../plugins/auth.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordDisclosure } from '../audit/audit.service.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
 import type { Boundaries, ReferenceService } from '../reference/reference.service.ts';
 import { type CsvImportRows, readCandidateCsv } from './candidates.csv.ts';
@@ -266,15 +266,7 @@ export function createCandidateService({ db, reference, config }: CandidateServi
      */
     async getForActor(actor: Actor, id: string): Promise<CandidateOut> {
       const row = await getRowForActor(actor, id);
-      if (actor.role === 'partner') {
-        await recordAudit(db, {
-          actorId: actor.id,
-          action: 'disclose',
-          entity: 'disclosure',
-          entityId: row.id,
-          after: { partnerId: actor.partnerId, candidateCode: row.code, fields: 'full record' },
-        });
-      }
+      await recordDisclosure(db, actor, row.id, `full record of ${row.code}`);
       return toCandidateOut(row);
     },
 

@@ -9,7 +9,7 @@ import { type CertificateData, certificatePdf, certificatesPdfStream } from '../
 import { todayInVietnam } from '../../pdf/format.ts';
 import { placementLetterPdf } from '../../pdf/placement-letter.ts';
 import type { Actor } from '../../plugins/auth.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordDisclosure } from '../audit/audit.service.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { jobOrders } from '../demand/demand.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
@@ -87,7 +87,8 @@ function placementScope(actor: Actor): SQL | undefined {
     case 'province':
       return eq(candidates.homeProvince2025, actor.provinceCode ?? '');
     case 'partner':
-      return eq(jobOrders.partnerId, actor.partnerId ?? '');
+      // Only while the selection stands: a cancelled one closes the candidate's data again.
+      return and(eq(jobOrders.partnerId, actor.partnerId ?? ''), sql`${placements.status} <> 'cancelled'`);
   }
 }
 
@@ -269,7 +270,9 @@ export function createDocumentService({ db, reference, config }: DocumentService
     },
 
     async get(actor: Actor, id: string) {
-      return toOut((await getVisible(actor, id)).certificate);
+      const row = await getVisible(actor, id);
+      await recordDisclosure(db, actor, row.certificate.candidateId, `certificate ${row.certificate.serial}`);
+      return toOut(row.certificate);
     },
 
     async list(
@@ -298,6 +301,12 @@ export function createDocumentService({ db, reference, config }: DocumentService
     async pdf(actor: Actor, id: string) {
       const row = await getVisible(actor, id);
       if (row.certificate.revokedAt) throw revokedConflict(row.certificate);
+      await recordDisclosure(
+        db,
+        actor,
+        row.certificate.candidateId,
+        `certificate ${row.certificate.serial} (PDF)`,
+      );
       return { filename: `${row.certificate.serial}.pdf`, body: await certificatePdf(toPrintable(row)) };
     },
 
@@ -331,6 +340,14 @@ export function createDocumentService({ db, reference, config }: DocumentService
             path: `ids.${ids.indexOf(r.certificate.id)}`,
             message: `is revoked (${r.certificate.serial})`,
           })),
+        );
+      }
+      for (const r of rows) {
+        await recordDisclosure(
+          db,
+          actor,
+          r.certificate.candidateId,
+          `certificate ${r.certificate.serial} (batch)`,
         );
       }
       return certificatesPdfStream(ids.map((id) => toPrintable(byId.get(id)!)));
@@ -406,6 +423,7 @@ export function createDocumentService({ db, reference, config }: DocumentService
           departureBy: jobOrders.departureBy,
           holderName: candidates.fullName,
           holderBirthDate: candidates.dateOfBirth,
+          candidateId: candidates.id,
           candidateCode: candidates.code,
           centerName: trainingCenters.name,
           centerProvinceCode: trainingCenters.provinceCode,
@@ -416,6 +434,7 @@ export function createDocumentService({ db, reference, config }: DocumentService
         .leftJoin(jobOrders, eq(jobOrders.id, placements.jobOrderId))
         .where(and(eq(placements.id, placementId), placementScope(actor)));
       if (!p) throw notFound('The placement');
+      await recordDisclosure(db, actor, p.candidateId, `placement letter ${p.id}`);
       const prefecture = p.prefectureCode ? reference.prefecture(p.prefectureCode) : undefined;
       const reference_ = `PL-${p.id.slice(0, 8).toUpperCase()}`;
       const body = await placementLetterPdf({
