@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
 import { dateJa, dateVi, dateViLong } from './format.ts';
-import { type LoadedTemplate, loadTemplate, newDocument, toBuffer } from './template.ts';
+import { type LoadedTemplate, loadTemplate, newDocument, toBuffer, withFastDeflate } from './template.ts';
 import { labelOf } from './vocabulary.ts';
 
 export type CertificateType = 'training_completion' | 'orientation';
@@ -94,10 +94,11 @@ export function certificatesPdfStream(list: CertificateData[], opts: RenderOptio
   });
   (async () => {
     for (let i = 0; i < list.length; i++) {
-      drawCertificatePage(doc, list[i]!);
+      // Adding a page ends (and compresses) the one before it.
+      withFastDeflate(() => drawCertificatePage(doc, list[i]!));
       if (i % PAGES_PER_TICK === PAGES_PER_TICK - 1) await new Promise((r) => setImmediate(r));
     }
-    doc.end();
+    withFastDeflate(() => doc.end());
   })().catch((err: unknown) => doc.destroy(err as Error));
   return doc as unknown as Readable;
 }
