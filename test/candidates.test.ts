@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayInVietnam } from '../src/lib/dates.ts';
 import { auditLog } from '../src/modules/audit/audit.table.ts';
-import { todayInVietnam } from '../src/modules/candidates/candidates.schemas.ts';
 import { candidates } from '../src/modules/candidates/candidates.table.ts';
 import { enrollments } from '../src/modules/training/training.table.ts';
 import type { Actor } from '../src/plugins/auth.ts';

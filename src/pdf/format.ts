@@ -23,8 +23,3 @@ export function dateJa(iso: string | null | undefined): string | null {
   const { y, m, d } = parts(iso);
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
-
-/** Today's date in Viet Nam, where documents are issued (UTC+7), as `YYYY-MM-DD`. */
-export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
-}

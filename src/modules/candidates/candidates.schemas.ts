@@ -1,3 +1,4 @@
+import { todayInVietnam } from '../../lib/dates.ts';
 import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
 import { JLPT_LEVELS, FIELDS as OCCUPATION_FIELDS } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
@@ -53,11 +54,6 @@ export function normalisePhone(text: string): string | undefined {
   const national = m[1]!;
   if (/^[35789]\d{8}$/.test(national) || /^2\d{9}$/.test(national)) return `+84${national}`;
   return undefined;
-}
-
-/** Today's date in Viet Nam (UTC+7, no daylight saving), where the candidate is registered. */
-export function todayInVietnam(now = Date.now()): string {
-  return new Date(now + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Law 69/2020/QH14: a Vietnamese worker going abroad under contract must be at least 18. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { todayInVietnam } from '../../lib/dates.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import { decodeCursor, pageOf } from '../../lib/pagination.ts';
 import type { Actor } from '../../plugins/auth.ts';
@@ -22,11 +23,6 @@ export interface PlacementServiceDeps {
 type PlacementRow = typeof placements.$inferSelect;
 
 const badDate = (path: string, message: string) => validationFailed([{ path, message }]);
-
-/** Today in Viet Nam, where departures and returns are recorded. */
-function todayInVietnam(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * Which placements an actor may see: admin all; a center its own trainees'; a province officer
