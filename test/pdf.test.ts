@@ -99,6 +99,61 @@ describe('certificate PDF', () => {
   });
 });
 
+/** The font file streams of a PDF (FontFile2 objects), as stored. */
+function fontStreams(pdf: Buffer): Buffer[] {
+  const text = pdf.toString('latin1');
+  const refs = [...text.matchAll(/\/FontFile2 (\d+) 0 R/g)].map((m) => m[1]);
+  return refs.map((id) => {
+    const start = text.indexOf(`\n${id} 0 obj`);
+    const streamAt = text.indexOf('stream\n', start) + 'stream\n'.length;
+    const length = Number(/\/Length (\d+)/.exec(text.slice(start, streamAt))![1]);
+    return pdf.subarray(streamAt, streamAt + length);
+  });
+}
+
+describe('certificate fonts prepared once per template', () => {
+  it('embeds the same prepared subsets whatever the name, with every glyph the name needs', async () => {
+    const a = await certificatePdf(certificate);
+    const b = await certificatePdf({
+      ...certificate,
+      holderName: 'Đỗ Thị Ỷ Ưng',
+      centerName: 'Trung tâm Ỹ Ợ',
+    });
+    const fa = fontStreams(a);
+    const fb = fontStreams(b);
+    expect(fa).toHaveLength(2);
+    expect(fb[0]!.equals(fa[0]!)).toBe(true);
+    expect(fb[1]!.equals(fa[1]!)).toBe(true);
+    const [page] = await pdfPages(b);
+    expect(page).toContain('Đỗ Thị Ỷ Ưng');
+    expect(page).toContain('Trung tâm Ỹ Ợ');
+    expect(page).toContain('研修修了証明書');
+    expect(b.length).toBeLessThan(60 * 1024);
+  });
+
+  it('a name the prepared subsets cannot write is printed with its own subset, every glyph present', async () => {
+    const prepared = fontStreams(await certificatePdf(certificate));
+    const pdf = await certificatePdf({ ...certificate, holderName: '山田 花子', centerName: 'Centre Ñandú' });
+    const own = fontStreams(pdf);
+    expect(own.some((f, i) => !f.equals(prepared[i]!))).toBe(true);
+    const [page] = await pdfPages(pdf);
+    expect(page).toContain('山田 花子');
+    expect(page).toContain('Centre Ñandú');
+  });
+
+  it('a batch with one such name keeps every page right', async () => {
+    const list = [
+      certificate,
+      { ...certificate, serial: 'LA-2026-000124', holderName: '山田 花子' },
+      { ...certificate, serial: 'LA-2026-000125', holderName: 'Phạm Văn Đồng' },
+    ];
+    const pages = await pdfPages(await collect(certificatesPdfStream(list)));
+    expect(pages[0]).toContain(longName);
+    expect(pages[1]).toContain('山田 花子');
+    expect(pages[2]).toContain('Phạm Văn Đồng');
+  });
+});
+
 describe('placement letter PDF', () => {
   it('is bilingual and names the candidate, the employer and the prefecture in Japanese', async () => {
     const [page] = await pdfPages(await placementLetterPdf(letter));

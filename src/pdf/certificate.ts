@@ -1,8 +1,16 @@
 import type { Readable } from 'node:stream';
 import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
 import { dateJa, dateVi, dateViLong } from './format.ts';
-import { type LoadedTemplate, loadTemplate, newDocument, toBuffer, withFastDeflate } from './template.ts';
-import { labelOf } from './vocabulary.ts';
+import {
+  facesCovering,
+  type LoadedTemplate,
+  loadTemplate,
+  newDocument,
+  type RenderContext,
+  renderPage,
+  withFastDeflate,
+} from './template.ts';
+import { labelOf, vocab } from './vocabulary.ts';
 
 export type CertificateType = 'training_completion' | 'orientation';
 
@@ -29,7 +37,14 @@ export interface CertificateData {
 
 let template: LoadedTemplate | undefined;
 const certificateTemplate = () => {
-  template ??= loadTemplate('certificate');
+  template ??= loadTemplate('certificate', {
+    prepare: {
+      vocabulary: [
+        ...Object.values(vocab().courseKinds).flatMap((l) => [l.vi, l.ja, l.en]),
+        dateJa('2000-01-01') ?? '',
+      ],
+    },
+  });
   return template;
 };
 
@@ -38,10 +53,10 @@ function formatScore(score: number | null): string | null {
   return String(Number(score));
 }
 
-function drawCertificatePage(doc: PDFKit.PDFDocument, c: CertificateData): void {
+function certificateContext(c: CertificateData): RenderContext {
   const t = certificateTemplate();
   const kind = labelOf('courseKinds', c.courseKind);
-  t.drawPage(doc, {
+  return {
     strings: t.stringsFor(c.type),
     doc: {
       serial: c.serial,
@@ -65,7 +80,7 @@ function drawCertificatePage(doc: PDFKit.PDFDocument, c: CertificateData): void 
       issuedOnVi: dateViLong(c.issuedOn),
       issuedOnJa: dateJa(c.issuedOn),
     },
-  });
+  };
 }
 
 export interface RenderOptions {
@@ -75,9 +90,12 @@ export interface RenderOptions {
 
 /** One certificate as a finished PDF. */
 export function certificatePdf(c: CertificateData, opts: RenderOptions = {}): Promise<Buffer> {
-  const doc = newDocument({ fonts: opts.fonts ?? sharedFonts(), title: `Certificate ${c.serial}` });
-  drawCertificatePage(doc, c);
-  return toBuffer(doc);
+  return renderPage(
+    certificateTemplate(),
+    opts.fonts ?? sharedFonts(),
+    certificateContext(c),
+    `Certificate ${c.serial}`,
+  );
 }
 
 /** Pages drawn between two yields to the event loop while a batch streams out. */
@@ -88,14 +106,18 @@ const PAGES_PER_TICK = 20;
  * and the event loop gets a turn every few pages so that a 1,000-page batch does not stall other requests.
  */
 export function certificatesPdfStream(list: CertificateData[], opts: RenderOptions = {}): Readable {
+  const t = certificateTemplate();
+  const fonts = opts.fonts ?? sharedFonts();
+  const pages = list.map(certificateContext);
   const doc = newDocument({
-    fonts: opts.fonts ?? sharedFonts(),
+    fonts,
     title: `Certificates (${list.length})`,
+    faces: facesCovering(t, fonts, pages),
   });
   (async () => {
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < pages.length; i++) {
       // Adding a page ends (and compresses) the one before it.
-      withFastDeflate(() => drawCertificatePage(doc, list[i]!));
+      withFastDeflate(() => t.drawPage(doc, pages[i]!));
       if (i % PAGES_PER_TICK === PAGES_PER_TICK - 1) await new Promise((r) => setImmediate(r));
     }
     withFastDeflate(() => doc.end());

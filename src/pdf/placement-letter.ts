@@ -1,6 +1,6 @@
 import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
 import { dateJa, dateVi, dateViLong } from './format.ts';
-import { type LoadedTemplate, loadTemplate, newDocument, toBuffer } from './template.ts';
+import { type LoadedTemplate, loadTemplate, renderPage } from './template.ts';
 import { labelOf } from './vocabulary.ts';
 
 /** What a placement letter shows. */
@@ -38,7 +38,6 @@ export function placementLetterPdf(
 ): Promise<Buffer> {
   const t = letterTemplate();
   const strings = t.stringsFor();
-  const doc = newDocument({ fonts: opts.fonts ?? sharedFonts(), title: `Placement letter ${p.reference}` });
   const country = labelOf('countries', p.destinationCountry);
   const program = labelOf('programs', p.program);
   const field = labelOf('fields', p.field);
@@ -47,7 +46,7 @@ export function placementLetterPdf(
     : p.plannedDeparture
       ? `${dateVi(p.plannedDeparture)} (${strings.vi.planned} / ${strings.ja.planned})`
       : null;
-  t.drawPage(doc, {
+  const ctx = {
     strings,
     doc: {
       reference: p.reference,
@@ -73,6 +72,6 @@ export function placementLetterPdf(
       issuedOnVi: dateViLong(p.issuedOn),
       issuedOnJa: dateJa(p.issuedOn),
     },
-  });
-  return toBuffer(doc);
+  };
+  return renderPage(t, opts.fonts ?? sharedFonts(), ctx, `Placement letter ${p.reference}`);
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { z } from '../lib/zod.ts';
+import { GlyphNotPrepared, PreparedFace } from './embedding.ts';
 import type { FontName, FontSource } from './fonts.ts';
 import { drawQr } from './qr.ts';
 
@@ -201,12 +202,38 @@ export function drawText(doc: PDFKit.PDFDocument, text: string, box: TextBox): v
   doc.text(text, box.x, box.y, { width: box.width, align: box.align, lineGap: 0 });
 }
 
+/** What a template's elements are drawn with: a PDF page, or a collector of the text. */
+interface Painter {
+  text(text: string, box: TextBox): void;
+  rect(x: number, y: number, width: number, height: number, lineWidth: number, color: string): void;
+  line(x1: number, y1: number, x2: number, y2: number, lineWidth: number, color: string): void;
+  qr(value: string, x: number, y: number, size: number): void;
+}
+
+function pdfPainter(doc: PDFKit.PDFDocument): Painter {
+  return {
+    text: (text, box) => drawText(doc, text, box),
+    rect: (x, y, width, height, lineWidth, color) =>
+      doc.lineWidth(lineWidth).strokeColor(color).rect(x, y, width, height).stroke(),
+    line: (x1, y1, x2, y2, lineWidth, color) =>
+      doc.lineWidth(lineWidth).strokeColor(color).moveTo(x1, y1).lineTo(x2, y2).stroke(),
+    qr: (value, x, y, size) => drawQr(doc, value, x, y, size),
+  };
+}
+
 export interface LoadedTemplate {
   readonly def: TemplateDef;
   readonly size: [number, number];
   stringsFor(variant?: string): Record<Lang, Record<string, string>>;
   /** Draws one page of this template into `doc`. */
   drawPage(doc: PDFKit.PDFDocument, ctx: RenderContext): void;
+  /** The text one page would show, by font weight. */
+  texts(ctx: RenderContext): Record<FontName, string[]>;
+  /**
+   * The font subsets prepared for this template (made at the first call per font), or undefined when
+   * the template is not prepared or the fonts are file paths, which pdfkit reads and subsets per document.
+   */
+  facesFor(fonts: Record<FontName, FontSource>): Record<FontName, PreparedFace> | undefined;
 }
 
 type CompiledElement =
@@ -226,7 +253,16 @@ type CompiledElement =
 
 const A4: [number, number] = [595.28, 841.89];
 
-export function loadTemplate(name: string): LoadedTemplate {
+export interface TemplateOptions {
+  /**
+   * Embed one font subset made once for this template (see embedding.ts) rather than subsetting per
+   * document. `vocabulary` lists the other texts the renderer fills in from closed sets (labels, date
+   * words), so that documents using them still fit the prepared subset.
+   */
+  prepare?: { vocabulary: string[] };
+}
+
+export function loadTemplate(name: string, options: TemplateOptions = {}): LoadedTemplate {
   const file = fileURLToPath(new URL(`${name}.json`, templatesDir));
   const parsed = templateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
@@ -276,45 +312,37 @@ export function loadTemplate(name: string): LoadedTemplate {
     return s;
   };
 
-  const drawPage = (doc: PDFKit.PDFDocument, ctx: RenderContext) => {
-    doc.addPage({ size, margin: 0 });
+  /** Goes through the page's elements in order, handing each drawing to `paint`. */
+  const walk = (ctx: RenderContext, paint: Painter) => {
     for (const el of elements) {
       switch (el.type) {
         case 'frame':
-          doc
-            .lineWidth(el.lineWidth)
-            .strokeColor(el.color)
-            .rect(el.inset, el.inset, size[0] - 2 * el.inset, size[1] - 2 * el.inset)
-            .stroke();
+          paint.rect(
+            el.inset,
+            el.inset,
+            size[0] - 2 * el.inset,
+            size[1] - 2 * el.inset,
+            el.lineWidth,
+            el.color,
+          );
           break;
         case 'line':
-          doc
-            .lineWidth(el.lineWidth)
-            .strokeColor(el.color)
-            .moveTo(el.x1, el.y1)
-            .lineTo(el.x2, el.y2)
-            .stroke();
+          paint.line(el.x1, el.y1, el.x2, el.y2, el.lineWidth, el.color);
           break;
         case 'qr':
-          drawQr(doc, fill(el.compiled, ctx, name), el.x, el.y, el.size);
+          paint.qr(fill(el.compiled, ctx, name), el.x, el.y, el.size);
           break;
         case 'text':
-          if (isShown(el.when, ctx)) drawText(doc, fill(el.compiled, ctx, name), el);
+          if (isShown(el.when, ctx)) paint.text(fill(el.compiled, ctx, name), el);
           break;
         case 'rows': {
           let y = el.y;
           const valueWidth = el.width - el.labelWidth;
-          if (el.rule)
-            doc
-              .lineWidth(0.4)
-              .strokeColor('#999999')
-              .moveTo(el.x, y)
-              .lineTo(el.x + el.width, y)
-              .stroke();
+          if (el.rule) paint.line(el.x, y, el.x + el.width, y, 0.4, '#999999');
           for (const row of el.compiledRows) {
             if (!isShown(row.when, ctx)) continue;
             const label = { x: el.x + 2, width: el.labelWidth - 10, maxLines: 1, align: 'left' as const };
-            drawText(doc, fill(row.label, ctx, name), {
+            paint.text(fill(row.label, ctx, name), {
               ...label,
               y: y + 3,
               size: el.labelSize,
@@ -322,7 +350,7 @@ export function loadTemplate(name: string): LoadedTemplate {
               color: '#222222',
             });
             if (row.subLabel) {
-              drawText(doc, fill(row.subLabel, ctx, name), {
+              paint.text(fill(row.subLabel, ctx, name), {
                 ...label,
                 y: y + 3 + el.labelSize * 1.42,
                 size: el.subLabelSize,
@@ -330,7 +358,7 @@ export function loadTemplate(name: string): LoadedTemplate {
                 color: '#666666',
               });
             }
-            drawText(doc, fill(row.value, ctx, name), {
+            paint.text(fill(row.value, ctx, name), {
               x: el.x + el.labelWidth,
               y: y + 3,
               width: valueWidth,
@@ -343,13 +371,7 @@ export function loadTemplate(name: string): LoadedTemplate {
               color: '#000000',
             });
             y += el.rowHeight;
-            if (el.rule)
-              doc
-                .lineWidth(0.4)
-                .strokeColor('#999999')
-                .moveTo(el.x, y - 1)
-                .lineTo(el.x + el.width, y - 1)
-                .stroke();
+            if (el.rule) paint.line(el.x, y - 1, el.x + el.width, y - 1, 0.4, '#999999');
           }
           break;
         }
@@ -357,12 +379,64 @@ export function loadTemplate(name: string): LoadedTemplate {
     }
   };
 
-  return { def, size, stringsFor, drawPage };
+  const drawPage = (doc: PDFKit.PDFDocument, ctx: RenderContext) => {
+    doc.addPage({ size, margin: 0 });
+    walk(ctx, pdfPainter(doc));
+  };
+
+  const texts = (ctx: RenderContext) => {
+    const out: Record<FontName, string[]> = { regular: [], bold: [] };
+    walk(ctx, {
+      rect() {},
+      line() {},
+      qr() {},
+      text(text, box) {
+        out[box.font].push(text);
+      },
+    });
+    return out;
+  };
+
+  // The template's own text in each weight, whatever the document: every variant, every element shown.
+  const anyValue = new Proxy({} as DocValues, { has: () => true, get: () => 'x' });
+  const ownText = (): Record<FontName, string[]> => {
+    const out: Record<FontName, string[]> = { regular: [], bold: [] };
+    const variants = Object.keys(def.variants);
+    for (const variant of variants.length ? variants : [undefined]) {
+      const t = texts({ strings: stringsFor(variant), doc: anyValue });
+      out.regular.push(...t.regular);
+      out.bold.push(...t.bold);
+    }
+    return out;
+  };
+  const prepared = new WeakMap<object, PreparedFace>();
+  const facesFor = (fonts: Record<FontName, FontSource>) => {
+    if (!options.prepare) return undefined;
+    const vocabulary = options.prepare.vocabulary;
+    const faces = {} as Record<FontName, PreparedFace>;
+    let own: Record<FontName, string[]> | undefined;
+    for (const weight of ['regular', 'bold'] as const) {
+      const font = fonts[weight];
+      if (typeof font === 'string') return undefined;
+      let face = prepared.get(font);
+      if (!face) {
+        own ??= ownText();
+        face = new PreparedFace(font, [...own[weight], ...vocabulary]);
+        prepared.set(font, face);
+      }
+      faces[weight] = face;
+    }
+    return faces;
+  };
+
+  return { def, size, stringsFor, drawPage, texts, facesFor };
 }
 
 export interface NewDocumentOptions {
   fonts: Record<FontName, FontSource>;
   title: string;
+  /** Prepared subsets to embed instead of subsetting the fonts for this document. */
+  faces?: Record<FontName, PreparedFace> | undefined;
 }
 
 /** A PDF with the fonts registered and no page yet; every template page adds its own. */
@@ -378,7 +452,56 @@ export function newDocument(opts: NewDocumentOptions): PDFKit.PDFDocument {
   // pdfkit 0.20 takes a parsed fontkit font as well as a path; its typings only know paths and buffers.
   doc.registerFont('regular', opts.fonts.regular as unknown as string);
   doc.registerFont('bold', opts.fonts.bold as unknown as string);
+  if (opts.faces) {
+    for (const weight of ['regular', 'bold'] as const) {
+      doc.font(weight);
+      opts.faces[weight].attach((doc as unknown as { _font: Parameters<PreparedFace['attach']>[0] })._font);
+    }
+  }
   return doc;
+}
+
+/**
+ * The prepared subsets when they hold every glyph of these pages, else undefined (the document is then
+ * subset the ordinary way, as when a name is written in Japanese).
+ */
+export function facesCovering(
+  template: LoadedTemplate,
+  fonts: Record<FontName, FontSource>,
+  pages: RenderContext[],
+): Record<FontName, PreparedFace> | undefined {
+  const faces = template.facesFor(fonts);
+  if (!faces) return undefined;
+  for (const ctx of pages) {
+    const texts = template.texts(ctx);
+    for (const weight of ['regular', 'bold'] as const) {
+      for (const text of texts[weight]) if (!faces[weight].covers(text)) return undefined;
+    }
+  }
+  return faces;
+}
+
+/** One page of a template as a finished PDF, with the prepared subsets when they cover its text. */
+export function renderPage(
+  template: LoadedTemplate,
+  fonts: Record<FontName, FontSource>,
+  ctx: RenderContext,
+  title: string,
+): Promise<Buffer> {
+  const faces = facesCovering(template, fonts, [ctx]);
+  if (faces) {
+    try {
+      const doc = newDocument({ fonts, title, faces });
+      template.drawPage(doc, ctx);
+      return toBuffer(doc);
+    } catch (err) {
+      // A line pdfkit broke inside a word could in principle shape differently from the whole word.
+      if (!(err instanceof GlyphNotPrepared)) throw err;
+    }
+  }
+  const doc = newDocument({ fonts, title });
+  template.drawPage(doc, ctx);
+  return toBuffer(doc);
 }
 
 const deflateSync = zlib.deflateSync;
