@@ -50,6 +50,18 @@ async function register(as: Actor, overrides: Record<string, unknown> = {}) {
   return res.json();
 }
 
+describe("today's date in Viet Nam", () => {
+  it('turns at 17:00 UTC and agrees with the time-zone database over a year', () => {
+    expect(todayInVietnam(Date.parse('2026-11-23T16:59:59.999Z'))).toBe('2026-11-23');
+    expect(todayInVietnam(Date.parse('2026-11-23T17:00:00.000Z'))).toBe('2026-11-24');
+    expect(todayInVietnam(new Date('2024-02-28T17:30:00Z'))).toBe('2024-02-29');
+    const tz = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' });
+    for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 3_599_000) {
+      expect(todayInVietnam(t)).toBe(tz.format(t));
+    }
+  });
+});
+
 describe('registering a candidate', () => {
   it('a center registers a trainee for itself and gets code, status and version back', async () => {
     const res = await t.request({ method: 'POST', url: '/candidates', as: asA, payload: body() });

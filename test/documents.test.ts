@@ -215,6 +215,38 @@ describe('printing certificates', () => {
     const theirs = await t.request({ method: 'GET', url, as: actors.center(centerB.id) });
     expect(theirs.json().items).toEqual([]);
   });
+
+  it('a partner listing the certificates of its selected candidate leaves one disclosure per item shown', async () => {
+    const disclosures = async () =>
+      (
+        await t.request({
+          method: 'GET',
+          url: `/audit?entity=disclosure&entityId=${candidate.id}&limit=200`,
+          as: actors.admin(),
+        })
+      ).json().items as { actorId: string; after: { partnerId: string; what: string } }[];
+    const before = await disclosures();
+    const url = `/certificates?candidateId=${candidate.id}&limit=2`;
+    // The center works inside its own remit: no disclosure.
+    expect((await t.request({ method: 'GET', url, as: actors.center(centerA.id) })).statusCode).toBe(200);
+    expect(await disclosures()).toHaveLength(before.length);
+    const listed = await t.request({ method: 'GET', url, as: actors.partner(partnerP.id) });
+    expect(listed.statusCode).toBe(200);
+    const serials = listed.json().items.map((c: { serial: string }) => c.serial);
+    expect(serials).toHaveLength(2);
+    const after = await disclosures();
+    const added = after.slice(0, after.length - before.length);
+    expect(added.map((d) => d.after.what).sort()).toEqual(
+      serials.map((s: string) => `certificate ${s} (list)`).sort(),
+    );
+    expect(
+      added.every((d) => d.after.partnerId === partnerP.id && d.actorId === actors.partner(partnerP.id).id),
+    ).toBe(true);
+    // A partner that selected nobody sees no item and discloses nothing.
+    const none = await t.request({ method: 'GET', url, as: actors.partner(partnerQ.id) });
+    expect(none.json().items).toEqual([]);
+    expect(await disclosures()).toHaveLength(before.length + 2);
+  });
 });
 
 describe('batch printing', () => {

@@ -269,7 +269,14 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
       },
     ];
   } finally {
+    // Stop the service and wait for it to finish closing before its database is dropped.
+    const exited = new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) resolve(child.exitCode);
+      else child.once('exit', (code) => resolve(code));
+    });
     child.kill('SIGTERM');
+    const code = await exited;
+    if (code !== 0) console.error(`the service exited with code ${code} after SIGTERM`);
   }
 }
 

@@ -51,14 +51,26 @@ export async function recordDisclosure(
   candidateId: string,
   what: string,
 ): Promise<void> {
-  if (actor.role !== 'partner') return;
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: 'disclose',
-    entity: 'disclosure',
-    entityId: candidateId,
-    after: { partnerId: actor.partnerId, what },
-  });
+  await recordDisclosures(db, actor, [{ candidateId, what }]);
+}
+
+/** Many disclosures at once (a list page, a batch print), as one insert. */
+export async function recordDisclosures(
+  db: DbOrTx,
+  actor: { id: string; role: string; partnerId: string | null },
+  shown: { candidateId: string; what: string }[],
+): Promise<void> {
+  if (actor.role !== 'partner' || shown.length === 0) return;
+  await db.insert(auditLog).values(
+    shown.map((s) => ({
+      actorId: actor.id,
+      action: 'disclose',
+      entity: 'disclosure',
+      entityId: s.candidateId,
+      before: null,
+      after: { partnerId: actor.partnerId, what: s.what },
+    })),
+  );
 }
 
 export function createAuditService({ db }: { db: Db }) {

@@ -9,7 +9,7 @@ import { decodeCursor, pageOf } from '../../lib/pagination.ts';
 import { type CertificateData, certificatePdf, certificatesPdfStream } from '../../pdf/certificate.ts';
 import { placementLetterPdf } from '../../pdf/placement-letter.ts';
 import type { Actor } from '../../plugins/auth.ts';
-import { recordAudit, recordDisclosure } from '../audit/audit.service.ts';
+import { recordAudit, recordDisclosure, recordDisclosures } from '../audit/audit.service.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { jobOrders } from '../demand/demand.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
@@ -294,6 +294,15 @@ export function createDocumentService({ db, reference, config }: DocumentService
         .orderBy(desc(certificates.createdAt), desc(certificates.id))
         .limit(q.limit + 1);
       const page = pageOf(rows, q.limit, (r) => [r.certificate.id]);
+      // The list shows each holder's name: to a partner, every item is a disclosure like a single read.
+      await recordDisclosures(
+        db,
+        actor,
+        page.items.map((r) => ({
+          candidateId: r.certificate.candidateId,
+          what: `certificate ${r.certificate.serial} (list)`,
+        })),
+      );
       return { items: page.items.map((r) => toOut(r.certificate)), nextCursor: page.nextCursor };
     },
 
@@ -342,14 +351,14 @@ export function createDocumentService({ db, reference, config }: DocumentService
           })),
         );
       }
-      for (const r of rows) {
-        await recordDisclosure(
-          db,
-          actor,
-          r.certificate.candidateId,
-          `certificate ${r.certificate.serial} (batch)`,
-        );
-      }
+      await recordDisclosures(
+        db,
+        actor,
+        rows.map((r) => ({
+          candidateId: r.certificate.candidateId,
+          what: `certificate ${r.certificate.serial} (batch)`,
+        })),
+      );
       return certificatesPdfStream(ids.map((id) => toPrintable(byId.get(id)!)));
     },
 
