@@ -117,6 +117,23 @@ function coveringSources(args: {
 /** The coarse rollup answers when no programme, field or gender filter asks for the fine one. */
 const needsFine = (f: Filters) => Boolean(f.program || f.field || f.gender);
 
+/**
+ * Secondary suppression of one column of a partner's table. With the total shown, a single withheld
+ * count could be recovered as the total minus the others, so the smallest shown count of the column is
+ * withheld too: two unknowns with one known sum. Counts already withheld stay withheld.
+ */
+export function protectColumn(counts: (number | null)[], total: number | null): (number | null)[] {
+  if (total === null) return counts;
+  let withheld = 0;
+  let smallest = -1;
+  counts.forEach((n, i) => {
+    if (n === null) withheld++;
+    else if (smallest < 0 || n < counts[smallest]!) smallest = i;
+  });
+  if (withheld !== 1 || smallest < 0) return counts;
+  return counts.map((n, i) => (i === smallest ? null : n));
+}
+
 const ratio = (part: number | null, whole: number | null) =>
   part === null || whole === null || whole === 0 ? null : Math.round((part / whole) * 10000) / 10000;
 
@@ -205,16 +222,30 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
     });
     const rows = await byProvince(sources, q.boundaries, ...spec.names);
     const show = counter(actor);
-    const shape = (r: (typeof rows)[number]) => {
-      const a = show(r.a);
-      const b = show(r.b);
-      return { a, b, ratio: ratio(b, a), suppressed: a === null || b === null };
-    };
+    const total = rows.find((r) => r.total)!;
+    const body = rows.filter((r) => !r.total);
+    const totalA = show(total.a);
+    const totalB = show(total.b);
+    const as = protectColumn(
+      body.map((r) => show(r.a)),
+      totalA,
+    );
+    const bs = protectColumn(
+      body.map((r) => show(r.b)),
+      totalB,
+    );
+    const shape = (a: number | null, b: number | null) => ({
+      a,
+      b,
+      ratio: ratio(b, a),
+      suppressed: a === null || b === null,
+    });
     return {
-      rows: rows
-        .filter((r) => !r.total)
-        .map((r) => ({ label: provinceLabel(r.code!, r.attributable!, q.boundaries), ...shape(r) })),
-      totals: shape(rows.find((r) => r.total)!),
+      rows: body.map((r, i) => ({
+        label: provinceLabel(r.code!, r.attributable!, q.boundaries),
+        ...shape(as[i]!, bs[i]!),
+      })),
+      totals: shape(totalA, totalB),
     };
   }
 
@@ -276,23 +307,24 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
        order by total, code`,
     );
     const show = counter(actor);
-    const shape = (n: number) => {
-      const departed = show(Number(n));
-      return { departed, suppressed: departed === null };
-    };
+    const body = rows.filter((r) => !r.total);
+    const total = show(Number(rows.find((r) => r.total)!.departed));
+    const counts = protectColumn(
+      body.map((r) => show(Number(r.departed))),
+      total,
+    );
     return {
-      rows: rows
-        .filter((r) => !r.total)
-        .map((r) => {
-          const p = reference.prefecture(r.code!);
-          return {
-            prefectureCode: r.code!,
-            prefectureName: p?.nameEn ?? r.code!,
-            prefectureNameJa: p?.nameJa ?? r.code!,
-            ...shape(r.departed),
-          };
-        }),
-      totals: shape(rows.find((r) => r.total)!.departed),
+      rows: body.map((r, i) => {
+        const p = reference.prefecture(r.code!);
+        return {
+          prefectureCode: r.code!,
+          prefectureName: p?.nameEn ?? r.code!,
+          prefectureNameJa: p?.nameJa ?? r.code!,
+          departed: counts[i]!,
+          suppressed: counts[i] === null,
+        };
+      }),
+      totals: { departed: total, suppressed: total === null },
     };
   }
 
@@ -315,13 +347,18 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
     );
     const counts = new Map(rows.filter((r) => !r.total).map((r) => [r.status!, Number(r.candidates)]));
     const show = counter(actor);
-    const shape = (n: number) => {
-      const candidates = show(n);
-      return { candidates, suppressed: candidates === null };
-    };
+    const total = show(Number(rows.find((r) => r.total)!.candidates));
+    const shown = protectColumn(
+      CANDIDATE_STATUSES.map((status) => show(counts.get(status) ?? 0)),
+      total,
+    );
     return {
-      rows: CANDIDATE_STATUSES.map((status) => ({ status, ...shape(counts.get(status) ?? 0) })),
-      totals: shape(Number(rows.find((r) => r.total)!.candidates)),
+      rows: CANDIDATE_STATUSES.map((status, i) => ({
+        status,
+        candidates: shown[i]!,
+        suppressed: shown[i] === null,
+      })),
+      totals: { candidates: total, suppressed: total === null },
     };
   }
 
