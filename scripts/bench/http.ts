@@ -111,11 +111,24 @@ export async function benchCandidateGet(url: string, seconds = 10): Promise<Benc
   const appPaths = ids.map((id) => `/candidates/${id}`);
   const barePaths = ids.map((id) => `/bare/${id}`);
   const auth = { authorization: `Bearer ${token}` };
-  // Warm both up (JIT, prepared statements, connection pools), then measure each in turn.
+  // Warm both up (JIT, prepared statements, connection pools), then measure them in alternating
+  // halves, so that a shared machine's drift in speed falls on both alike.
   await load(appUrl, appPaths, auth, 2);
   await load(bareUrl, barePaths, {}, 2);
-  const a = await load(appUrl, appPaths, auth, seconds);
-  const b = await load(bareUrl, barePaths, {}, seconds);
+  const halves: { app: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }[] = [];
+  for (let round = 0; round < 2; round++) {
+    const half = Math.max(1, Math.round(seconds / 2));
+    const appHalf = await load(appUrl, appPaths, auth, half);
+    const bareHalf = await load(bareUrl, barePaths, {}, half);
+    halves.push({ app: appHalf, bare: bareHalf });
+  }
+  const sum = (side: 'app' | 'bare') => ({
+    rps: halves.reduce((n, h) => n + h[side].rps, 0) / halves.length,
+    non2xx: halves.reduce((n, h) => n + h[side].non2xx, 0),
+    errors: halves.reduce((n, h) => n + h[side].errors, 0),
+  });
+  const a = sum('app');
+  const b = sum('bare');
   await app.close();
   await bare.close();
   await sql.end();
