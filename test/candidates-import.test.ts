@@ -1,4 +1,4 @@
-import { count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../src/modules/audit/audit.table.ts';
 import { detectDelimiter } from '../src/modules/candidates/candidates.csv.ts';
@@ -294,7 +294,7 @@ describe('importing trainees from a spreadsheet', () => {
     );
   });
 
-  it('imports 10,000 rows in one request, with a history row each and one audit entry', async () => {
+  it('imports 10,000 rows in one request, with a history row and an audit entry each, and one for the import', async () => {
     const bulkCenter = await t.seed.center();
     const who = actors.center(bulkCenter.id);
     const fields = ['nursing_care', 'construction', 'agriculture', 'food_manufacturing'];
@@ -332,6 +332,27 @@ describe('importing trainees from a spreadsheet', () => {
       .from(auditLog)
       .where(eq(auditLog.action, 'import'));
     expect(Number(auditAfter[0]!.n) - Number(auditBefore[0]!.n)).toBe(1);
+    const [importEntry] = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'import'))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    const importId = (importEntry!.after as { importId: string }).importId;
+    const [created] = await t.database.db
+      .select({ n: count(), actors: sql<number>`count(distinct ${auditLog.actorId})::int` })
+      .from(auditLog)
+      .innerJoin(candidates, sql`${candidates.id}::text = ${auditLog.entityId}`)
+      .where(
+        and(
+          eq(auditLog.entity, 'candidate'),
+          eq(auditLog.action, 'create'),
+          eq(candidates.trainingCenterId, bulkCenter.id),
+          sql`${auditLog.after}->>'importId' = ${importId}`,
+        ),
+      );
+    expect(Number(created!.n)).toBe(10_000);
+    expect(created!.actors).toBe(1);
     const [codes] = await t.database.db
       .select({ distinct: sql<number>`count(distinct ${candidates.code})::int` })
       .from(candidates)

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { decodeCursor, pageOf } from '../../lib/pagination.ts';
 import { auditLog } from './audit.table.ts';
@@ -71,6 +71,23 @@ export async function recordDisclosures(
       after: { partnerId: actor.partnerId, what: s.what },
     })),
   );
+}
+
+/**
+ * One `create` entry per candidate of a CSV import (entityId = the candidate, `after.importId` = the
+ * import whose own entry holds the file's summary), written by the database in one statement.
+ */
+export async function recordImportedCandidates(
+  db: DbOrTx,
+  actorId: string,
+  importId: string,
+  candidateIds: string[],
+): Promise<void> {
+  if (candidateIds.length === 0) return;
+  await db.execute(sql`
+    insert into audit_log (actor_id, action, entity, entity_id, after)
+    select ${actorId}::uuid, 'create', 'candidate', id, ${JSON.stringify({ importId })}::jsonb
+      from unnest(string_to_array(${candidateIds.join(',')}, ',')) as id`);
 }
 
 export function createAuditService({ db }: { db: Db }) {

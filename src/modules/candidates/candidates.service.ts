@@ -19,7 +19,7 @@ import {
 } from '../../lib/errors.ts';
 import { decodeCursor, pageOf } from '../../lib/pagination.ts';
 import type { Actor } from '../../plugins/auth.ts';
-import { recordAudit, recordDisclosure } from '../audit/audit.service.ts';
+import { recordAudit, recordDisclosure, recordImportedCandidates } from '../audit/audit.service.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
 import type { Boundaries, ReferenceService } from '../reference/reference.service.ts';
 import { type CsvImportRows, readCandidateCsv } from './candidates.csv.ts';
@@ -585,6 +585,7 @@ export function createCandidateService({ db, reference, config }: CandidateServi
       }
 
       const importId = randomUUID();
+      const newIds = rows.map((r) => r.id!);
       const audit = {
         actorId: actor.id,
         action: 'import',
@@ -602,6 +603,7 @@ export function createCandidateService({ db, reference, config }: CandidateServi
             client: Object.assign(t, { options: pg.options }) as unknown as postgres.Sql,
           });
           await recordAudit(tx as unknown as Db, audit);
+          await recordImportedCandidates(tx as unknown as Db, actor.id, importId, newIds);
         });
       } else {
         await db.transaction(async (tx) => {
@@ -620,6 +622,7 @@ export function createCandidateService({ db, reference, config }: CandidateServi
             );
           }
           await recordAudit(tx, audit);
+          await recordImportedCandidates(tx, actor.id, importId, newIds);
         });
       }
       return { inserted: rows.length };
