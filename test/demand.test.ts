@@ -281,6 +281,43 @@ describe('the anonymised pool', () => {
     for (const i of items)
       expect(i.score).toBe(i.scoreParts.jlpt + i.scoreParts.courses + i.scoreParts.waiting);
   });
+
+  it('pages through the whole ranking with nextCursor, each candidate once, in rank order', async () => {
+    const made = [];
+    for (let i = 0; i < 7; i++) {
+      made.push(await readyCandidate({ occupationField: 'aviation', jlptLevel: i % 2 ? 'N3' : 'N4' }, i % 3));
+    }
+    const o = await order(partner, { field: 'aviation', minJlpt: 'N4' });
+    const whole = (
+      await t.request({ method: 'GET', url: `/job-orders/${o.id}/matches?limit=100`, as: partner })
+    ).json();
+    expect(whole.nextCursor).toBeNull();
+    const codes = whole.items.map((i: { code: string }) => i.code);
+    for (const c of made) expect(codes).toContain(c.code);
+    const paged: { code: string; score: number }[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await t.request({
+        method: 'GET',
+        url: `/job-orders/${o.id}/matches?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        as: partner,
+      });
+      expect(res.statusCode).toBe(200);
+      paged.push(...res.json().items);
+      cursor = res.json().nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(Math.ceil(codes.length / 3));
+    expect(paged.map((i) => i.code)).toEqual(whole.items.map((i: { code: string }) => i.code));
+    const bad = await t.request({
+      method: 'GET',
+      url: `/job-orders/${o.id}/matches?cursor=${Buffer.from('["x","y"]').toString('base64url')}`,
+      as: partner,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([{ path: 'cursor', message: 'is not a valid cursor' }]);
+  });
 });
 
 describe('selections', () => {

@@ -86,7 +86,7 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: matchesOut },
       },
     },
-    async (request) => demand.matches(request.params.id, request.query.limit, request.actor),
+    async (request) => demand.matches(request.params.id, request.query, request.actor),
   );
 
   app.post(

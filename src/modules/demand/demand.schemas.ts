@@ -113,8 +113,14 @@ export const matchItemOut = poolItemOut.extend({
     waiting: z.number().describe('Up to 30: one per 10 days ready without a placement'),
   }),
 });
-export const matchesQuery = z.object({ limit: limitSchema });
-export const matchesOut = z.object({ items: z.array(matchItemOut), nextCursor: z.null() });
+export const matchesQuery = z.object({ limit: limitSchema, cursor: cursorSchema });
+export const matchesOut = z.object({
+  items: z.array(matchItemOut),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('The next page of the ranking (scores as of each request: waiting time grows)'),
+});
 
 export const selectionBody = z.strictObject({
   candidateCode: z

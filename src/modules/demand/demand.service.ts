@@ -2,7 +2,7 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../db/query.ts';
-import { conflict, notFound, validationFailed } from '../../lib/errors.ts';
+import { badRequest, conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import { decodeCursor, pageOf } from '../../lib/pagination.ts';
 import { jlptRank } from '../../lib/vocab.ts';
 import type { Actor } from '../../plugins/auth.ts';
@@ -204,7 +204,13 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
     },
 
     /** The pool ranked for an order, in SQL: hard requirements filter, soft ones score. */
-    async matches(orderId: string, limit: number, actor: Actor) {
+    async matches(orderId: string, q: { limit: number; cursor?: string | undefined }, actor: Actor) {
+      const cursor = decodeCursor(q.cursor, 2);
+      if (cursor && (typeof cursor[0] !== 'number' || typeof cursor[1] !== 'string')) {
+        throw badRequest('The cursor is not one this service issued.', [
+          { path: 'cursor', message: 'is not a valid cursor' },
+        ]);
+      }
       const order = await loadOrder(db, orderId, actor);
       const minRank = jlptRank(order.minJlpt);
       const rows = await queryRows<PoolRow & { jlpt: number; courses: number; waiting: number }>(
@@ -217,16 +223,18 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
               from candidates c
               where ${inPool}${hardFilters({ ...order, homeProvinceCode: null })}
             ) ranked
+            ${cursor ? sql`where (jlpt + courses + waiting) < ${cursor[0]} or ((jlpt + courses + waiting) = ${cursor[0]} and code > ${cursor[1]})` : sql``}
             order by score desc, code
-            limit ${limit}`,
+            limit ${q.limit + 1}`,
       );
+      const page = pageOf(rows, q.limit, (r) => [r.jlpt + r.courses + r.waiting, r.code]);
       return {
-        items: rows.map(({ jlpt, courses, waiting, ...item }) => ({
+        items: page.items.map(({ jlpt, courses, waiting, ...item }) => ({
           ...item,
           score: jlpt + courses + waiting,
           scoreParts: { jlpt, courses, waiting },
         })),
-        nextCursor: null,
+        nextCursor: page.nextCursor,
       };
     },
 
