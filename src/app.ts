@@ -23,6 +23,7 @@ import { userRoutes } from './modules/users/users.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
+import { postgresRateLimitStore } from './plugins/rate-limit-store.ts';
 import { createServices, type Services } from './services.ts';
 
 declare module 'fastify' {
@@ -61,6 +62,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? { level: config.logLevel, serializers: { req: requestSerializer } },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    // A number of hops is given as a function: Fastify's typings take no number.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
@@ -110,7 +119,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   await app.register(errorsPlugin);
-  await app.register(rateLimit, { global: false });
+  // Counters in the database, shared by every instance (see rate-limit-store.ts).
+  await app.register(rateLimit, { global: false, store: postgresRateLimitStore(database.db) });
   await app.register(authPlugin, { secret: resolveJwtSecret(config), expiresIn: config.jwtExpiresIn });
   await app.register(openapiPlugin, { publicUrl: config.publicUrl });
 

@@ -38,6 +38,17 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: z.url('must be an absolute URL').optional(),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    /**
+     * Behind a reverse proxy: `true` (trust X-Forwarded-For), a number of proxy hops, or a comma-separated
+     * list of proxy addresses/CIDRs. Unset: the socket's address is the client's.
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(
+        /^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/,
+        'must be true, false, a number of hops or a comma-separated list of addresses or CIDRs',
+      )
+      .optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
@@ -75,11 +86,20 @@ export interface Config {
   readonly logLevel: string;
   readonly publicUrl: string;
   readonly loginRateLimit: number;
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client address. */
+  readonly trustProxy: boolean | number | string[];
   readonly bodyLimitBytes: number;
   readonly retentionYears: number;
   readonly cronTimezone: string;
   /** Cron expression per job name (src/jobs/registry.ts). */
   readonly cronSchedules: Readonly<Record<string, string>>;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((a) => a.trim());
 }
 
 export class ConfigError extends Error {
@@ -116,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       '',
     ),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     retentionYears: e.RETENTION_YEARS,
     cronTimezone: e.CRON_TIMEZONE,

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.ts';
+import { buildApp } from '../src/app.ts';
+import { rateLimits } from '../src/modules/operations/operations.table.ts';
+import { createTestApp, type TestApp, testConfig } from './helpers/app.ts';
 import { actors } from './helpers/seed.ts';
 
 let t: TestApp;
@@ -58,6 +60,58 @@ describe('logging in', () => {
     expect(limited.headers['retry-after']).toBeDefined();
     // Another address, or another email from the same address, is not held back.
     expect((await login('clerk@trungtam.vn', 'mật-khẩu-dài-1', '10.0.0.10')).statusCode).toBe(200);
+  });
+
+  it('counts attempts in the database, across instances, without storing the email or the address', async () => {
+    const second = await buildApp(testConfig({ LOGIN_RATE_LIMIT: '5' }), {
+      database: t.database,
+      logger: false,
+    });
+    try {
+      const attempt = (app: typeof second, i: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/auth/login',
+          payload: { email: 'clerk@trungtam.vn', password: `guess-${i}` },
+          remoteAddress: '10.0.0.20',
+        });
+      const codes: number[] = [];
+      // Alternating between two instances, as a load balancer would.
+      for (let i = 0; i < 6; i++) codes.push((await attempt(i % 2 ? second : t.app, i)).statusCode);
+      expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+      const keys = (await t.database.db.select().from(rateLimits)).map((r) => r.key);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) expect(k).not.toMatch(/clerk|trungtam|10\.0\.0/);
+      // When the window has run out, the count starts again.
+      await t.database.db.update(rateLimits).set({ expiresAt: new Date(Date.now() - 1000) });
+      expect((await attempt(second, 7)).statusCode).toBe(401);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('behind a proxy (TRUST_PROXY) counts the client address from X-Forwarded-For', async () => {
+    const proxied = await buildApp(testConfig({ LOGIN_RATE_LIMIT: '5', TRUST_PROXY: '127.0.0.1' }), {
+      database: t.database,
+      logger: false,
+    });
+    try {
+      const attempt = (client: string, i: number) =>
+        proxied.inject({
+          method: 'POST',
+          url: '/auth/login',
+          payload: { email: 'clerk@trungtam.vn', password: `guess-${i}` },
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': client },
+        });
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++) codes.push((await attempt('203.0.113.5', i)).statusCode);
+      expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+      // Another client behind the same proxy is not held back.
+      expect((await attempt('203.0.113.6', 0)).statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('a forged or expired token is a 401', async () => {

@@ -1,7 +1,9 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { type CertificateData, certificatePdf, certificatesPdfStream } from '../src/pdf/certificate.ts';
 import { fontFiles } from '../src/pdf/fonts.ts';
 import { type PlacementLetterData, placementLetterPdf } from '../src/pdf/placement-letter.ts';
+import { qrModules } from '../src/pdf/qr.ts';
 import { loadTemplate } from '../src/pdf/template.ts';
 import { pdfPageCount, pdfPages, pdfTextBoxes } from './pdf-extract.ts';
 
@@ -215,5 +217,29 @@ describe('layout', () => {
   it('asking for a certificate type the template has no layout for fails loudly', () => {
     const t = loadTemplate('certificate');
     expect(() => t.stringsFor('no_such_type')).toThrow(/no variant/);
+  });
+});
+
+// jsqr is CommonJS; its typings describe an ES default export that NodeNext resolution cannot see.
+const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
+
+describe('QR code', () => {
+  it('decodes to the verification URL, as a phone camera would read it', () => {
+    const url = 'https://kakehashi.example.gov.vn/verify/LA-2026-000123?code=K7QX2M9PDR4T';
+    const { size, data } = qrModules(url);
+    // Rasterise: 4 pixels per module and the 4-module quiet zone the standard asks for.
+    const scale = 4;
+    const side = (size + 8) * scale;
+    const pixels = new Uint8ClampedArray(side * side * 4).fill(255);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const row = Math.floor(y / scale) - 4;
+        const col = Math.floor(x / scale) - 4;
+        if (row >= 0 && col >= 0 && row < size && col < size && data[row * size + col]) {
+          pixels.fill(0, (y * side + x) * 4, (y * side + x) * 4 + 3);
+        }
+      }
+    }
+    expect(jsQR(pixels, side, side)?.data).toBe(url);
   });
 });

@@ -35,6 +35,7 @@ interface PdfkitEmbeddedFont {
   unicode: number[][];
   embed(): unknown;
   layoutCached(text: string): ScaledRun;
+  toUnicodeCmap(): unknown;
 }
 
 /** Raised while drawing when the text needs a glyph the prepared subset lacks. */
@@ -62,6 +63,8 @@ export class PreparedFace {
    */
   private readonly widths: number[] = [];
   private readonly unicode: number[][] = [];
+  /** The ToUnicode CMap of the whole subset (what makes the text copyable), deflated once. */
+  private readonly toUnicode: Buffer;
 
   constructor(
     readonly font: fontkit.Font,
@@ -92,6 +95,7 @@ export class PreparedFace {
     const raw = subset.encode();
     this.fileLength = raw.length;
     this.file = zlib.deflateSync(raw, { level: 9 });
+    this.toUnicode = zlib.deflateSync(Buffer.from(toUnicodeCmap(this.unicode), 'latin1'), { level: 9 });
   }
 
   /** Size of the embedded font stream, in bytes. */
@@ -148,6 +152,12 @@ export class PreparedFace {
     embedded.widths = this.widths;
     embedded.unicode = this.unicode;
     embedded.layoutCached = (text: string) => this.run(text);
+    const toUnicode = this.toUnicode;
+    embedded.toUnicodeCmap = function (this: PdfkitEmbeddedFont) {
+      const cmap = this.document.ref({ Filter: 'FlateDecode' }) as { end(chunk: Uint8Array): void };
+      cmap.end(toUnicode);
+      return cmap;
+    };
     const embed = embedded.embed;
     embedded.embed = function (this: PdfkitEmbeddedFont) {
       // The first object pdfkit's embed() creates is the font file stream.
@@ -164,6 +174,51 @@ export class PreparedFace {
       }
     };
   }
+}
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+
+/** A ToUnicode CMap for glyph ids 0…n−1 → their code points (UTF-16), as pdfkit writes one. */
+function toUnicodeCmap(unicode: number[][]): string {
+  const entries = unicode.map((codePoints) => {
+    const units: string[] = [];
+    for (let value of codePoints) {
+      if (value > 0xffff) {
+        value -= 0x10000;
+        units.push(hex4(((value >>> 10) & 0x3ff) | 0xd800));
+        value = 0xdc00 | (value & 0x3ff);
+      }
+      units.push(hex4(value));
+    }
+    return `<${units.join(' ')}>`;
+  });
+  const ranges: string[] = [];
+  for (let start = 0; start < entries.length; start += 256) {
+    const end = Math.min(start + 256, entries.length);
+    ranges.push(`<${hex4(start)}> <${hex4(end - 1)}> [${entries.slice(start, end).join(' ')}]`);
+  }
+  return [
+    '/CIDInit /ProcSet findresource begin',
+    '12 dict begin',
+    'begincmap',
+    '/CIDSystemInfo <<',
+    '  /Registry (Adobe)',
+    '  /Ordering (UCS)',
+    '  /Supplement 0',
+    '>> def',
+    '/CMapName /Adobe-Identity-UCS def',
+    '/CMapType 2 def',
+    '1 begincodespacerange',
+    '<0000><ffff>',
+    'endcodespacerange',
+    `${ranges.length} beginbfrange`,
+    ...ranges,
+    'endbfrange',
+    'endcmap',
+    'CMapName currentdict /CMap defineresource pop',
+    'end',
+    'end',
+  ].join('\n');
 }
 
 /** The pieces pdfkit lays out one at a time: each word with the spaces after it. */

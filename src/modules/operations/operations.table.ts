@@ -105,3 +105,19 @@ export const alerts = pgTable(
     index('alerts_partner_idx').on(t.partnerId, t.status, t.raisedAt, t.id),
   ],
 );
+
+/**
+ * Request counters of the rate limits (login, public verification), shared by every instance: a
+ * national deployment runs several behind a load balancer, and a limit kept in one instance's memory
+ * would multiply by their number. `key` is a SHA-256 of the route and the client key (address and
+ * email), so no email or address is stored; rows past `expires_at` are reused or swept.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limits_expires_idx').on(t.expiresAt)],
+);
