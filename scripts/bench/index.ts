@@ -39,15 +39,17 @@ async function part(name: string, fn: () => Promise<BenchResult[]>) {
   console.error(`  ${name} done in ${Math.round((performance.now() - started) / 1000)} s`);
 }
 
+// PDFs first: they need no database, and after the other parts PostgreSQL is still busy in the
+// background (checkpoints, autovacuum of a million rows), which slows a CPU-bound measure on 2 cores.
+await part('pdf', async () => {
+  const { benchPdf } = await import('./pdf.ts');
+  return benchPdf();
+});
 await part('http', () => withDatabase((url) => benchCandidateGet(url, quick ? 5 : 10)));
 await part('import', () => withDatabase((url) => benchImport(url, quick ? 20_000 : 100_000)));
 await part('reports', async () => {
   const { benchReports } = await import('./reports.ts');
   return benchReports({ candidates: Number(values.candidates) });
-});
-await part('pdf', async () => {
-  const { benchPdf } = await import('./pdf.ts');
-  return benchPdf();
 });
 await part('rss', () =>
   withDatabase(async (url) => {
