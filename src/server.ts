@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { warmUpCertificates } from './pdf/certificate.ts';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -46,6 +47,10 @@ async function main() {
     '',
   );
   console.log(lines.join('\n'));
+  // The first certificate a user prints should not wait for the fonts to load.
+  setImmediate(() => {
+    warmUpCertificates().catch((err: unknown) => app.log.warn({ err }, 'certificate warm-up failed'));
+  });
 }
 
 main().catch((err) => {

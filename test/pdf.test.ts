@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type CertificateData, certificatePdf, certificatesPdfStream } from '../src/pdf/certificate.ts';
+import {
+  type CertificateData,
+  certificatePdf,
+  certificatesPdfStream,
+  warmUpCertificates,
+} from '../src/pdf/certificate.ts';
 import { fontFiles } from '../src/pdf/fonts.ts';
 import { type PlacementLetterData, placementLetterPdf } from '../src/pdf/placement-letter.ts';
 import { qrModules } from '../src/pdf/qr.ts';
@@ -82,6 +87,10 @@ describe('certificate PDF', () => {
     expect(text).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansJP-Regular/);
     expect(text).not.toContain('/Helvetica');
     expect(pdf.length).toBeLessThan(60 * 1024);
+  });
+
+  it('the start-up warm-up prints a certificate without error', async () => {
+    await expect(warmUpCertificates()).resolves.toBeUndefined();
   });
 
   it('renders the same with the fonts read from file (the naive path)', async () => {
