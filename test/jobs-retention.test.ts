@@ -171,13 +171,20 @@ describe('data retention', () => {
     before = await reportAggregates();
     expect(before.share.rows.length).toBeGreaterThan(0);
     expect(before.pipeline.rows.length).toBeGreaterThan(0);
+    const now = ctx().now.getTime();
+    await h.database.db.insert(t.rateLimits).values([
+      { key: 'closed-window', hits: 3, expiresAt: new Date(now - 60_000) },
+      { key: 'open-window', hits: 1, expiresAt: new Date(now + 60_000) },
+    ]);
     const result = await dataRetention(ctx());
     expect(result.counts).toEqual({
       anonymised: 2,
       nationalIdsRemoved: 2,
       phonesRemoved: 1,
       auditEntriesRedacted: 1,
+      rateLimitCountersRemoved: 1,
     });
+    expect((await h.database.db.select().from(t.rateLimits)).map((r) => r.key)).toEqual(['open-window']);
 
     const old = await load(c.old!.id);
     expect(old).toMatchObject({

@@ -135,5 +135,11 @@ export async function dataRetention(ctx: JobContext): Promise<JobResult> {
     // Each batch is committed on its own, so stopping between two loses nothing; the next run resumes.
     if (batch < BATCH || ctx.signal?.aborted) break;
   }
-  return { counts };
+  // Rate-limit counters whose window has closed (hashed keys; most are reused or swept sooner).
+  const [swept] = await queryRows<{ n: number }>(
+    ctx.db,
+    sql`with gone as (delete from rate_limits where expires_at < ${at}::timestamptz returning 1)
+        select count(*)::int as n from gone`,
+  );
+  return { counts: { ...counts, rateLimitCountersRemoved: swept?.n ?? 0 } };
 }
