@@ -259,4 +259,77 @@ describe('hostile input never causes a 5xx', () => {
       { numRuns: 40 },
     );
   });
+
+  it('a Vietnamese name is the same name in NFD and NFC, through JSON and CSV, stored and found', async () => {
+    const syllables = [
+      'Nguyễn',
+      'Trần',
+      'Thị',
+      'Đặng',
+      'Ước',
+      'Hưởng',
+      'Quỳnh',
+      'Ỷ',
+      'Lưu',
+      'Phạm',
+      'Ngọc',
+      'Dũng',
+    ];
+    const name = fc
+      .array(fc.constantFrom(...syllables), { minLength: 2, maxLength: 5 })
+      .map((parts) => parts.join(' '));
+    let n = 0;
+    const nextId = () => String(800_000_000_000 + n++);
+    await fc.assert(
+      fc.asyncProperty(name, fc.boolean(), async (composed, viaCsv) => {
+        const decomposed = composed.normalize('NFD');
+        expect(decomposed).not.toBe(composed);
+        const ids = [nextId(), nextId()];
+        if (viaCsv) {
+          const header =
+            'fullName,dateOfBirth,gender,nationalId,phone,homeProvinceCode,provinceBoundaries,occupationField,jlptLevel,consentToShare';
+          const rows = [decomposed, composed].map(
+            (full, i) => `${full},2000-01-0${i + 1},female,${ids[i]},,80,2025,construction,,true`,
+          );
+          const res = await t.request({
+            method: 'POST',
+            url: '/candidates/import',
+            as: as[1]!,
+            headers: { 'content-type': 'text/csv' },
+            payload: `${header}\n${rows.join('\n')}`,
+          });
+          expect(res.statusCode, res.body).toBe(201);
+        } else {
+          for (const [i, full] of [decomposed, composed].entries()) {
+            const res = await t.request({
+              method: 'POST',
+              url: '/candidates',
+              as: as[1]!,
+              payload: {
+                fullName: full,
+                dateOfBirth: '2000-01-01',
+                gender: 'female',
+                nationalId: ids[i],
+                homeProvinceCode: '80',
+                occupationField: 'construction',
+                consentToShare: true,
+              },
+            });
+            expect(res.statusCode, res.body).toBe(201);
+          }
+        }
+        for (const q of [decomposed, composed]) {
+          const found = await t.request({
+            method: 'GET',
+            url: `/candidates?q=${encodeURIComponent(q)}&limit=500`,
+            as: as[1]!,
+          });
+          const mine = found.json().items.filter((c: { nationalId: string }) => ids.includes(c.nationalId));
+          expect(mine).toHaveLength(2);
+          for (const c of mine) expect(c.fullName).toBe(composed.normalize('NFC'));
+        }
+      }),
+      { numRuns: 12 },
+    );
+  });
 });
