@@ -98,11 +98,6 @@ export class PreparedFace {
     this.toUnicode = zlib.deflateSync(Buffer.from(toUnicodeCmap(this.unicode), 'latin1'), { level: 9 });
   }
 
-  /** Size of the embedded font stream, in bytes. */
-  get embeddedBytes(): number {
-    return this.file.length;
-  }
-
   /** Whether every glyph of `text`, shaped as pdfkit shapes it (word by word), is in the subset. */
   covers(text: string): boolean {
     for (const word of words(text)) {
