@@ -123,6 +123,8 @@ describe('importing trainees from a spreadsheet', () => {
       line({ nationalId: taken }),
       line({ consentToShare: 'maybe', homeProvinceCode: '72' }),
       line({ dateOfBirth: '2015-01-01', phone: '123' }),
+      // Wrong in another way too: the repeated ID is still reported.
+      line({ nationalId: twice, consentToShare: 'maybe' }),
     ].join('\n');
     const res = await upload(csv);
     expect(res.statusCode).toBe(400);
@@ -136,8 +138,13 @@ describe('importing trainees from a spreadsheet', () => {
       [5, 'homeProvinceCode'],
       [6, 'dateOfBirth'],
       [6, 'phone'],
+      [7, 'consentToShare'],
+      [7, 'nationalId'],
     ]);
     expect(errors.find((e) => e.row === 3)!.message).toBe('duplicates row 1 of this file');
+    expect(errors.find((e) => e.row === 7 && e.path === 'nationalId')!.message).toBe(
+      'duplicates row 1 of this file',
+    );
     expect(errors.find((e) => e.row === 4)!.message).toBe('is already registered');
     expect(errors.find((e) => e.row === 5 && e.path === 'consentToShare')!.message).toMatch(/có\/không/);
     expect(await countIn([twice])).toBe(0);

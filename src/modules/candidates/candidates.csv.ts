@@ -10,6 +10,11 @@ export interface CsvImportRows {
   rows: { row: number; input: CandidateCreateInput }[];
   /** Every problem found; `row` 0 is the header. */
   errors: FieldError[];
+  /**
+   * The well-formed national IDs of rows that failed on other fields, so that a repeated ID is
+   * reported on those rows too (the service compares them with the valid rows').
+   */
+  invalidRowIds: { row: number; nationalId: string }[];
 }
 
 const REQUIRED_COLUMNS = [
@@ -119,6 +124,7 @@ export async function readCandidateCsv(
   const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: false });
   const errors: FieldError[] = [];
   const rows: CsvImportRows['rows'] = [];
+  const invalidRowIds: CsvImportRows['invalidRowIds'] = [];
   let columns: (string | null)[] | undefined;
   let dataRow = 0;
 
@@ -171,6 +177,9 @@ export async function readCandidateCsv(
           rowErrors.push({ row: dataRow, path, message: issue.message });
         }
       }
+      if (typeof raw.nationalId === 'string' && /^\d{12}$/.test(raw.nationalId)) {
+        invalidRowIds.push({ row: dataRow, nationalId: raw.nationalId });
+      }
       errors.push(...rowErrors);
     }
   };
@@ -193,7 +202,7 @@ export async function readCandidateCsv(
       'The file is empty.',
     );
   }
-  return { rows, errors };
+  return { rows, errors, invalidRowIds };
 }
 
 function headerProblem(errors: FieldError[]) {

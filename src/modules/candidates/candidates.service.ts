@@ -493,6 +493,25 @@ export function createCandidateService({ db, reference, config }: CandidateServi
       const centerRows = new Map<string, number[]>();
       const defaultCenter = actor.role === 'center' ? actor.trainingCenterId : options.trainingCenterId;
 
+      // A national ID repeated in the file, on valid rows and on rows wrong in other ways alike: every
+      // later occurrence names the first.
+      const firstRowOf = new Map<string, number>();
+      const duplicateOf = new Map<number, number>();
+      const occurrences = [
+        ...parsed.rows.map((r) => ({ row: r.row, nationalId: r.input.nationalId })),
+        ...parsed.invalidRowIds,
+      ].sort((a, b) => a.row - b.row);
+      for (const { row, nationalId } of occurrences) {
+        const first = firstRowOf.get(nationalId);
+        if (first === undefined) firstRowOf.set(nationalId, row);
+        else duplicateOf.set(row, first);
+      }
+      for (const { row } of parsed.invalidRowIds) {
+        const first = duplicateOf.get(row);
+        if (first !== undefined)
+          errors.push({ row, path: 'nationalId', message: `duplicates row ${first} of this file` });
+      }
+
       for (const { row, input } of parsed.rows) {
         let center = input.trainingCenterId ?? defaultCenter ?? undefined;
         if (
@@ -513,7 +532,7 @@ export function createCandidateService({ db, reference, config }: CandidateServi
             message: 'is required for admin users (a trainingCenterId column or ?trainingCenterId=)',
           });
         }
-        const first = byNationalId.get(input.nationalId);
+        const first = duplicateOf.get(row);
         if (first !== undefined) {
           errors.push({ row, path: 'nationalId', message: `duplicates row ${first} of this file` });
           continue;
