@@ -63,13 +63,21 @@ beforeAll(async () => {
   const p2 = await seed.partner();
   Object.assign(ids, { centerA: centerA.id, centerB: centerB.id, p1: p1.id, p2: p2.id });
 
-  // Reintegration suggestions: only Tây Ninh (80) firms in construction qualify for a Tây Ninh returnee.
+  // Reintegration suggestions: only Japanese-invested Tây Ninh (80) firms in construction qualify for a
+  // Tây Ninh returnee.
   const match = await seed.homeEmployer({
     name: 'Công ty Xây dựng Nhật Long Hậu',
     provinceCode: '80',
     sector: 'construction',
   });
   await seed.homeEmployer({ name: 'Công ty Thực phẩm', provinceCode: '80', sector: 'food_manufacturing' });
+  // Same province and sector, but Korean-invested: not a Japanese-invested firm to suggest.
+  await seed.homeEmployer({
+    name: 'Công ty Hàn Quốc',
+    provinceCode: '80',
+    sector: 'construction',
+    investorCountry: 'KR',
+  });
   await seed.homeEmployer({ name: 'Công ty Xây dựng Hà Nội', provinceCode: '01', sector: 'construction' });
   ids.matchEmployer = match.id;
 

@@ -37,6 +37,7 @@ async function contractEnding(ctx: JobContext, today: string) {
                                   order by h.name, h.id)
                    from (select * from home_employers he
                           where he.province_code = c.home_province_2025 and he.sector = p.field
+                            and he.investor_country = 'JP'
                           order by he.name, he.id limit ${SUGGESTIONS}) h), '[]'::jsonb)),
              c.id, c.code, p.id, p.job_order_id, c.training_center_id, c.home_province_2025, jo.partner_id
         from placements p
