@@ -502,22 +502,34 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       key === 'vinhphuc' ? partners.akita! : key === 'cantho' ? partners.niigata! : partners.okayamaCity!;
     const prefectureCode = key === 'vinhphuc' ? '05' : key === 'cantho' ? '15' : '33';
     const asPartner: Actor = { ...systemAdmin, role: 'partner', partnerId };
-    const order = await call(asPartner, 'POST', '/job-orders', {
-      prefectureCode,
-      municipality: key === 'vinhphuc' ? '秋田市' : key === 'cantho' ? '新潟市' : '岡山市',
-      employerName:
-        key === 'vinhphuc'
-          ? '株式会社秋田農産'
-          : key === 'cantho'
-            ? '新潟精機株式会社'
-            : '株式会社岡山精密工業',
-      program: 'titp_1',
-      field: 'construction',
-      headcount: 40,
-      minJlpt: 'N4',
-      interviewOn: '2023-05-10',
-      departureBy: '2023-10-31',
-    });
+    // One job order per field the partner recruits in: a selection must meet the order's field and
+    // minimum JLPT, as the service checks.
+    const orders = new Map<string, string>();
+    const orderFor = async (field: string) => {
+      let id = orders.get(field);
+      if (!id) {
+        id = (
+          await call(asPartner, 'POST', '/job-orders', {
+            prefectureCode,
+            municipality: key === 'vinhphuc' ? '秋田市' : key === 'cantho' ? '新潟市' : '岡山市',
+            employerName:
+              key === 'vinhphuc'
+                ? '株式会社秋田農産'
+                : key === 'cantho'
+                  ? '新潟精機株式会社'
+                  : '株式会社岡山精密工業',
+            program: 'titp_1',
+            field,
+            headcount: 40,
+            minJlpt: 'N4',
+            interviewOn: '2023-05-10',
+            departureBy: '2023-10-31',
+          })
+        ).id as string;
+        orders.set(field, id);
+      }
+      return id;
+    };
     const readyOnes = people.slice(40);
     for (const [j, p] of readyOnes.entries()) {
       if (j % 8 === 7) continue; // some stay ready
@@ -543,12 +555,15 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
         ).id;
       } else {
         placementId = (
-          await call(asPartner, 'POST', `/job-orders/${order.id}/selections`, { candidateCode: p.code })
+          await call(asPartner, 'POST', `/job-orders/${await orderFor(p.occupationField)}/selections`, {
+            candidateCode: p.code,
+          })
         ).placementId;
       }
       selected++;
       if (j % 6 === 5) continue; // selected, not yet departed
-      const departedOn = `${2023 + (j % 2)}-0${5 + (j % 5)}-1${j % 10}`;
+      // Departures over 2023–2025 (returns a year later), so that recent years have figures too.
+      const departedOn = `${2023 + (j % 3)}-0${5 + (j % 5)}-1${j % 10}`;
       await call(asCenter, 'POST', `/placements/${placementId}/depart`, { departedOn });
       if (j % 3 === 0) {
         const returnedOn = `${Number(departedOn.slice(0, 4)) + 1}${departedOn.slice(4)}`;

@@ -321,6 +321,49 @@ describe('the anonymised pool', () => {
 });
 
 describe('selections', () => {
+  it("refuses a candidate who does not meet the order's requirements, saying which", async () => {
+    const o = await order(partner, {
+      field: 'nursing_care',
+      minJlpt: 'N3',
+      gender: 'female',
+      ageMin: 20,
+      ageMax: 30,
+      headcount: 3,
+    });
+    const dob = (years: number) => {
+      const d = new Date();
+      return `${d.getUTCFullYear() - years}-01-01`;
+    };
+    const wrong = await readyCandidate({
+      occupationField: 'construction',
+      jlptLevel: 'N4',
+      gender: 'male',
+      dateOfBirth: dob(40),
+    });
+    const select = (code: string) =>
+      t.request({
+        method: 'POST',
+        url: `/job-orders/${o.id}/selections`,
+        as: partner,
+        payload: { candidateCode: code },
+      });
+    const refused = await select(wrong.code);
+    expect(refused.statusCode).toBe(409);
+    const messages = refused.json().errors.map((e: { message: string }) => e.message);
+    expect(messages).toHaveLength(4);
+    expect(messages.join(' | ')).toMatch(/field nursing_care.*JLPT N3.*female.*at most 30/);
+    const fits = await readyCandidate({
+      occupationField: 'nursing_care',
+      jlptLevel: 'N2',
+      gender: 'female',
+      dateOfBirth: dob(25),
+    });
+    expect((await select(fits.code)).statusCode).toBe(201);
+    // Nothing changed for the refused candidate.
+    const [after] = await t.database.db.select().from(candidates).where(eq(candidates.id, wrong.id));
+    expect(after!.status).toBe('ready');
+  });
+
   it('selecting creates a planned placement, moves the candidate to selected and respects the headcount', async () => {
     const o = await order(partner, { field: 'shipbuilding', headcount: 1 });
     const first = await readyCandidate({ occupationField: 'shipbuilding' });

@@ -47,6 +47,15 @@ describe('npm run seed:demo', () => {
     expect(
       share.json().rows.find((r: { provinceCode: string }) => r.provinceCode === '80').departedTotal,
     ).toBeGreaterThan(0);
+    // The README's People's Committee export (2025, Tây Ninh) has figures in the demo data.
+    const year2025 = await t.request({
+      method: 'GET',
+      url: '/reports/province-share?from=2025-01-01&to=2025-12-31&boundaries=2025',
+      as: actors.admin(),
+    });
+    expect(
+      year2025.json().rows.find((r: { provinceCode: string }) => r.provinceCode === '80')?.departedTotal,
+    ).toBeGreaterThan(0);
     expect((await seedDemo(t.app)).alreadyThere).toBe(true);
   });
 });

@@ -71,6 +71,43 @@ function hardFilters(f: {
   return parts.length ? sql` and ${sql.join(parts, sql` and `)}` : sql``;
 }
 
+/**
+ * The order's hard requirements (the ones that filter its matches) a candidate does not meet, in
+ * words; empty when the candidate qualifies. Age is counted in whole years today, as in the pool.
+ */
+async function unmetRequirements(
+  db: DbOrTx,
+  order: Pick<JobOrderRow, 'field' | 'minJlpt' | 'gender' | 'ageMin' | 'ageMax'>,
+  candidateId: string,
+): Promise<string[]> {
+  const [row] = await queryRows<{
+    field: string;
+    jlpt: string | null;
+    jlpt_ok: boolean;
+    gender: string;
+    age: number;
+  }>(
+    db,
+    sql`select c.occupation_field as field, c.jlpt_level as jlpt, c.gender,
+               ${order.minJlpt ? sql`${jlptRankSql(sql`c.jlpt_level`)} >= ${jlptRank(order.minJlpt)}` : sql`true`} as jlpt_ok,
+               date_part('year', age(current_date, c.date_of_birth))::int as age
+          from candidates c where c.id = ${candidateId}`,
+  );
+  if (!row) return [];
+  const unmet: string[] = [];
+  if (order.field && row.field !== order.field)
+    unmet.push(`the order is for the field ${order.field}, the candidate's is ${row.field}`);
+  if (order.minJlpt && !row.jlpt_ok)
+    unmet.push(`the order asks for JLPT ${order.minJlpt} or higher, the candidate has ${row.jlpt ?? 'none'}`);
+  if (order.gender && row.gender !== order.gender)
+    unmet.push(`the order asks for ${order.gender} candidates`);
+  if (order.ageMin != null && row.age < order.ageMin)
+    unmet.push(`the order asks for an age of at least ${order.ageMin}, the candidate is ${row.age}`);
+  if (order.ageMax != null && row.age > order.ageMax)
+    unmet.push(`the order asks for an age of at most ${order.ageMax}, the candidate is ${row.age}`);
+  return unmet;
+}
+
 export function createDemandService({ db, reference }: DemandServiceDeps) {
   // Written out in full: drizzle renders a lone-table column unqualified, which would bind to p.id.
   const selectedCount = sql<number>`(select count(*)::int from placements p where p.job_order_id = job_orders.id and p.status <> 'cancelled')`;
@@ -270,6 +307,13 @@ export function createDemandService({ db, reference }: DemandServiceDeps) {
           throw conflict(`The candidate ${candidateCode} is no longer available (not in the pool).`, [
             { path: 'candidateCode', message: 'is not ready for selection' },
           ]);
+        }
+        const unmet = await unmetRequirements(tx, order, candidate.id);
+        if (unmet.length) {
+          throw conflict(
+            `The candidate ${candidateCode} does not meet this job order's requirements: ${unmet.join('; ')}.`,
+            unmet.map((message) => ({ path: 'candidateCode', message })),
+          );
         }
         const [open] = await tx
           .select({ id: placements.id })
