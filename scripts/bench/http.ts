@@ -10,10 +10,9 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import postgres from 'postgres';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import type { BenchResult } from './lib.ts';
+import { type BenchResult, benchConfig, benchEnv } from './lib.ts';
 
 const CANDIDATE_COLUMNS = `id, code, full_name, date_of_birth, gender, national_id, phone, home_province_code,
   province_boundaries, home_province_2025, occupation_field, jlpt_level, consent_to_share, training_center_id,
@@ -76,14 +75,7 @@ async function load(
 
 export async function benchCandidateGet(url: string, seconds = 10): Promise<BenchResult[]> {
   const { ids } = await seedCandidates(url);
-  const config = loadConfig({
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0',
-    LOG_LEVEL: 'silent',
-    CRON_ENABLED: 'false',
-    NODE_ENV: 'production',
-    DATABASE_POOL_SIZE: '10',
-  });
+  const config = benchConfig(url, { DATABASE_POOL_SIZE: '10' });
   const app = await buildApp(config, { logger: false });
   const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const token = app.signToken({
@@ -181,13 +173,12 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
   const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      CRON_ENABLED: 'false',
-      ADMIN_EMAIL: 'bench@kakehashi.local',
-      ADMIN_PASSWORD: password,
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0',
+      ...benchEnv(url, {
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ADMIN_EMAIL: 'bench@kakehashi.local',
+        ADMIN_PASSWORD: password,
+      }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

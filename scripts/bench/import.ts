@@ -6,10 +6,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import type { BenchResult } from './lib.ts';
+import { type BenchResult, benchConfig } from './lib.ts';
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Vũ', 'Đặng', 'Bùi', 'Đỗ'];
 const GIVEN = [
@@ -91,13 +90,7 @@ export async function benchImport(url: string, count = 100_000): Promise<BenchRe
   const copyMs = performance.now() - copyStart;
   await sql`truncate candidates cascade`;
 
-  const config = loadConfig({
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0',
-    LOG_LEVEL: 'silent',
-    CRON_ENABLED: 'false',
-    NODE_ENV: 'production',
-  });
+  const config = benchConfig(url);
   const app = await buildApp(config, { logger: false });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const token = app.signToken({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { type Config, loadConfig } from '../../src/config.ts';
 
 /** One benchmark figure, measured beside its baseline in the same run. */
 export interface BenchResult {
@@ -13,6 +14,26 @@ export interface BenchResult {
 }
 
 export const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The signing key of the services the benchmarks start (in-process and as `npm start`). */
+export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
+
+/** The environment the benchmarks give the service: production mode, quiet, no scheduled jobs. */
+export function benchEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: url,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    CRON_ENABLED: 'false',
+    NODE_ENV: 'production',
+    ...extra,
+  };
+}
+
+/** The service's configuration for an in-process benchmark. */
+export function benchConfig(url: string, extra: Record<string, string> = {}): Config {
+  return loadConfig(benchEnv(url, extra));
+}
 
 /** A fresh database on the given server for one run; `drop()` removes it. */
 export async function scratchDatabase(

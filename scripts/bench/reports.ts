@@ -16,7 +16,6 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type SQL, sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { loadConfig } from '../../src/config.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { queryRows } from '../../src/db/query.ts';
@@ -24,7 +23,7 @@ import { createReferenceService } from '../../src/modules/reference/reference.se
 import { createReportService } from '../../src/modules/reports/reports.service.ts';
 import type { Actor } from '../../src/plugins/auth.ts';
 import { seedVolume } from '../seed-volume.ts';
-import { type BenchResult, DEFAULT_SERVER, percentile, round } from './lib.ts';
+import { type BenchResult, benchConfig, DEFAULT_SERVER, percentile, round } from './lib.ts';
 
 export const BENCH_DATABASE = 'kh_bench_reports';
 const TARGET_MS = 100;
@@ -199,7 +198,7 @@ export async function benchReports(arg: string | BenchReportsOptions = {}): Prom
     await migrateDatabase(database);
     const { db } = database;
     const reference = await createReferenceService({ db });
-    const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'bench-secret-long-enough-0123456789abcd' });
+    const config = benchConfig(url);
     const reports = createReportService({ db, reference, config });
     const [volume] = await queryRows<{ candidates: number; departures: number }>(
       db,

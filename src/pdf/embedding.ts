@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import type * as fontkit from 'fontkit';
+import { type PdfkitEmbeddedFont, type WordRuns, wordRuns } from './fonts.ts';
 
 /**
  * A font subset made once per template and weight, and embedded as-is in every document printed from
@@ -7,7 +8,8 @@ import type * as fontkit from 'fontkit';
  * variant), of the vocabulary its renderer fills in (course kinds, the Japanese date) and of every
  * letter of Vietnamese and ASCII. pdfkit otherwise subsets and compresses each
  * font again for every document — ~40 % of the time a certificate took. A document whose text needs a
- * glyph the subset lacks (a name in Japanese, a rare letter) is printed the ordinary way; see `covers`.
+ * glyph the subset lacks (a name in Japanese, a rare letter) is printed the ordinary way; see `covers`,
+ * which template.ts asks before a document (or a batch) is begun.
  */
 
 /** Every letter of Vietnamese (NFC), ASCII and the punctuation the templates and renderers write. */
@@ -18,48 +20,19 @@ const BASE_TEXT = [
   '–—‘’“”…·',
 ].join('');
 
-/** The run pdfkit keeps per word: glyphs and positions scaled to 1/1000 em. Read-only once made. */
-interface ScaledRun {
-  glyphs: fontkit.Glyph[];
-  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[];
-  advanceWidth: number;
-}
-
-/** The members of pdfkit's (internal) EmbeddedFont that a prepared face replaces. */
-interface PdfkitEmbeddedFont {
-  font: fontkit.Font;
-  scale: number;
-  document: { ref(data?: Record<string, unknown>): unknown };
-  subset: unknown;
-  widths: number[];
-  unicode: number[][];
-  embed(): unknown;
-  layoutCached(text: string): ScaledRun;
-  toUnicodeCmap(): unknown;
-}
-
-/** Raised while drawing when the text needs a glyph the prepared subset lacks. */
-export class GlyphNotPrepared extends Error {
-  constructor(readonly glyphId: number) {
-    super(`glyph ${glyphId} is not in the prepared font subset`);
-  }
-}
-
-const RUN_CACHE_LIMIT = 20_000;
-
 export class PreparedFace {
   /** Glyph id in the font → glyph id in the subset. */
   private readonly gids = new Map<number, number>();
   /** The subset as a TrueType file, deflated once. */
   private readonly file: Buffer;
   private readonly fileLength: number;
-  /** pdfkit caches the runs of a word per document; this keeps them across documents. */
-  private readonly runs = new Map<string, ScaledRun>();
+  /** The font's word runs, shared with every document (fonts.ts). */
+  private readonly runs: WordRuns;
   private readonly scale: number;
   /**
    * Width and text of every glyph of the subset, by subset id. pdfkit fills these per document as glyphs
-   * are used and writes them out whole (the /W array, the ToUnicode map), so they must have no holes;
-   * given complete, they are only read and can be shared by every document.
+   * are used and writes the widths out whole (the /W array), so they must have no holes; given
+   * complete, they are only read and can be shared by every document.
    */
   private readonly widths: number[] = [];
   private readonly unicode: number[][] = [];
@@ -76,6 +49,7 @@ export class PreparedFace {
       encode(): Uint8Array;
     };
     this.scale = 1000 / font.unitsPerEm;
+    this.runs = wordRuns(font);
     const include = (glyph: fontkit.Glyph) => {
       if (this.gids.has(glyph.id)) return;
       const gid = subset.includeGlyph(glyph.id);
@@ -98,38 +72,24 @@ export class PreparedFace {
     this.toUnicode = zlib.deflateSync(Buffer.from(toUnicodeCmap(this.unicode), 'latin1'), { level: 9 });
   }
 
-  /** Whether every glyph of `text`, shaped as pdfkit shapes it (word by word), is in the subset. */
+  /**
+   * Whether every glyph of `text` is in the subset, shaped as pdfkit shapes it: word by word, and
+   * letter by letter for a word that wraps inside (pdfkit breaks an over-long word between letters).
+   */
   covers(text: string): boolean {
     for (const word of words(text)) {
-      for (const glyph of this.run(word).glyphs) if (!this.gids.has(glyph.id)) return false;
+      for (const glyph of this.runs.run(word).glyphs) if (!this.gids.has(glyph.id)) return false;
+      for (const ch of word) {
+        for (const glyph of this.runs.run(ch).glyphs) if (!this.gids.has(glyph.id)) return false;
+      }
     }
     return true;
   }
 
-  private run(word: string): ScaledRun {
-    let run = this.runs.get(word);
-    if (!run) {
-      const laid = this.font.layout(word);
-      const positions = laid.positions.map((p, i) => ({
-        xAdvance: p.xAdvance * this.scale,
-        yAdvance: p.yAdvance * this.scale,
-        xOffset: p.xOffset * this.scale,
-        yOffset: p.yOffset * this.scale,
-        advanceWidth: laid.glyphs[i]!.advanceWidth * this.scale,
-      }));
-      let advanceWidth = 0;
-      for (const p of positions) advanceWidth += p.xAdvance;
-      run = { glyphs: laid.glyphs, positions, advanceWidth };
-      if (this.runs.size >= RUN_CACHE_LIMIT) this.runs.clear();
-      this.runs.set(word, run);
-    }
-    return run;
-  }
-
   /**
    * Makes pdfkit's font object of one document use this subset: glyph ids map through the prepared
-   * table, word runs come from the shared cache (pdfkit only reads them), and the font file is written
-   * already deflated (a `Filter` on the stream keeps pdfkit from compressing it again).
+   * table, and the font file and its ToUnicode map are written already deflated (a `Filter` on the
+   * stream keeps pdfkit from compressing them again).
    */
   attach(embedded: PdfkitEmbeddedFont): void {
     if (embedded.font !== this.font) throw new Error('PreparedFace.attach: a different font');
@@ -139,14 +99,14 @@ export class PreparedFace {
       cff: null,
       includeGlyph(id: number) {
         const gid = gids.get(id);
-        if (gid === undefined) throw new GlyphNotPrepared(id);
+        // `covers` was asked before the document was begun; a miss here is a bug, not bad input.
+        if (gid === undefined) throw new Error(`glyph ${id} is not in the prepared font subset`);
         return gid;
       },
       encode: () => file,
     };
     embedded.widths = this.widths;
     embedded.unicode = this.unicode;
-    embedded.layoutCached = (text: string) => this.run(text);
     const toUnicode = this.toUnicode;
     embedded.toUnicodeCmap = function (this: PdfkitEmbeddedFont) {
       const cmap = this.document.ref({ Filter: 'FlateDecode' }) as { end(chunk: Uint8Array): void };

@@ -19,55 +19,88 @@ export type FontName = keyof typeof FONT_FILES;
 /** What pdfkit's `registerFont` is given: a fontkit font object (pdfkit 0.20 accepts one), or a file path. */
 export type FontSource = fontkit.Font | string;
 
-interface CachedRun {
+/** A word as pdfkit lays it out: glyphs and positions scaled to 1/1000 em. Only read once made. */
+export interface ScaledRun {
   glyphs: fontkit.Glyph[];
-  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }[];
+  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[];
+  advanceWidth: number;
 }
 
-const LAYOUT_CACHE_LIMIT = 20_000;
+/** The members of pdfkit's (internal) per-document font object that this project replaces. */
+export interface PdfkitEmbeddedFont {
+  font: fontkit.Font;
+  scale: number;
+  document: { ref(data?: Record<string, unknown>): unknown };
+  subset: unknown;
+  widths: number[];
+  unicode: number[][];
+  embed(): unknown;
+  layoutCached(text: string): ScaledRun;
+  toUnicodeCmap(): unknown;
+}
+
+const RUN_CACHE_LIMIT = 20_000;
 
 /**
- * Shaping a string (GSUB/GPOS lookups) is the costliest step after subsetting, and certificates repeat
- * the same labels on every page. pdfkit caches layouts per document only, so this wraps the parsed font
- * and remembers layouts across documents. pdfkit scales the positions it gets in place, hence a fresh
- * copy of the positions on every call.
+ * Shaping a word (GSUB/GPOS lookups) is the costliest step of laying text out, and documents repeat
+ * the same labels and names. pdfkit keeps the runs of a document's words in that document only; these
+ * are kept per parsed font, across documents (pdfkit only reads them), and given to every document.
  */
-function withLayoutCache(font: fontkit.Font): fontkit.Font {
-  const cache = new Map<string, CachedRun>();
+export class WordRuns {
+  private readonly runs = new Map<string, ScaledRun>();
+  private readonly scale: number;
+
+  constructor(private readonly font: fontkit.Font) {
+    this.scale = 1000 / font.unitsPerEm;
+  }
+
+  run(word: string): ScaledRun {
+    let run = this.runs.get(word);
+    if (!run) {
+      const laid = this.font.layout(word);
+      const positions = laid.positions.map((p, i) => ({
+        xAdvance: p.xAdvance * this.scale,
+        yAdvance: p.yAdvance * this.scale,
+        xOffset: p.xOffset * this.scale,
+        yOffset: p.yOffset * this.scale,
+        advanceWidth: laid.glyphs[i]!.advanceWidth * this.scale,
+      }));
+      let advanceWidth = 0;
+      for (const p of positions) advanceWidth += p.xAdvance;
+      run = { glyphs: laid.glyphs, positions, advanceWidth };
+      if (this.runs.size >= RUN_CACHE_LIMIT) this.runs.clear();
+      this.runs.set(word, run);
+    }
+    return run;
+  }
+
+  /** Makes one document's font object take its word runs from here. */
+  attach(embedded: PdfkitEmbeddedFont): void {
+    if (embedded.font !== this.font || embedded.scale !== this.scale)
+      throw new Error('WordRuns.attach: a different font');
+    embedded.layoutCached = (text: string) => this.run(text);
+  }
+}
+
+const wordRunsByFont = new WeakMap<fontkit.Font, WordRuns>();
+
+/** The shared word runs of a parsed font. */
+export function wordRuns(font: fontkit.Font): WordRuns {
+  let runs = wordRunsByFont.get(font);
+  if (!runs) {
+    runs = new WordRuns(font);
+    wordRunsByFont.set(font, runs);
+  }
+  return runs;
+}
+
+/**
+ * Subsetting asks each glyph for its decoded outline only to learn whether it is a composite (most
+ * precomposed Vietnamese letters are: base + mark) and which glyphs it is built from. fontkit keeps
+ * glyph objects but decodes them again for every document, so the decoded form is kept on the glyph.
+ */
+function withDecodedGlyphs(font: fontkit.Font): fontkit.Font {
   const wrapped = Object.create(font) as fontkit.Font;
-  Object.defineProperty(wrapped, 'layout', {
-    value(text: string, features?: unknown) {
-      if (features) return font.layout(text, features as string[]);
-      let run = cache.get(text);
-      if (!run) {
-        const fresh = font.layout(text);
-        run = {
-          glyphs: fresh.glyphs,
-          positions: fresh.positions.map((p) => ({
-            xAdvance: p.xAdvance,
-            yAdvance: p.yAdvance,
-            xOffset: p.xOffset,
-            yOffset: p.yOffset,
-          })),
-        };
-        if (cache.size >= LAYOUT_CACHE_LIMIT) cache.clear();
-        cache.set(text, run);
-      }
-      const positions = run.positions.map((p) => ({ ...p }));
-      return {
-        glyphs: run.glyphs,
-        positions,
-        get advanceWidth() {
-          let width = 0;
-          for (const p of positions) width += p.xAdvance;
-          return width;
-        },
-      };
-    },
-  });
-  // Subsetting asks each glyph for its decoded outline only to learn whether it is a composite (most
-  // precomposed Vietnamese letters are: base + mark) and which glyphs it is built from. fontkit keeps
-  // glyph objects but decodes them again for every document, so remember the decoded form on the glyph.
   const decoded = new WeakSet<object>();
   Object.defineProperty(wrapped, 'getGlyph', {
     value(id: number, codePoints?: number[]) {
@@ -98,7 +131,7 @@ let shared: Record<FontName, FontSource> | undefined;
 /** The fonts parsed once per process and reused by every document. */
 export function sharedFonts(): Record<FontName, FontSource> {
   if (!shared) {
-    const load = (file: string) => withLayoutCache(fontkit.create(readFileSync(file)) as fontkit.Font);
+    const load = (file: string) => withDecodedGlyphs(fontkit.create(readFileSync(file)) as fontkit.Font);
     shared = { regular: load(FONT_FILES.regular), bold: load(FONT_FILES.bold) };
   }
   return shared;

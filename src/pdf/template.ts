@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { z } from '../lib/zod.ts';
-import { GlyphNotPrepared, PreparedFace } from './embedding.ts';
-import type { FontName, FontSource } from './fonts.ts';
+import { PreparedFace } from './embedding.ts';
+import { type FontName, type FontSource, type PdfkitEmbeddedFont, wordRuns } from './fonts.ts';
 import { drawQr } from './qr.ts';
 
 /**
@@ -452,11 +452,15 @@ export function newDocument(opts: NewDocumentOptions): PDFKit.PDFDocument {
   // pdfkit 0.20 takes a parsed fontkit font as well as a path; its typings only know paths and buffers.
   doc.registerFont('regular', opts.fonts.regular as unknown as string);
   doc.registerFont('bold', opts.fonts.bold as unknown as string);
-  if (opts.faces) {
-    for (const weight of ['regular', 'bold'] as const) {
-      doc.font(weight);
-      opts.faces[weight].attach((doc as unknown as { _font: Parameters<PreparedFace['attach']>[0] })._font);
-    }
+  // Parsed fonts (not file paths) share their word runs across documents, and the prepared subsets
+  // when the caller has them.
+  for (const weight of ['regular', 'bold'] as const) {
+    const source = opts.fonts[weight];
+    if (typeof source === 'string') continue;
+    doc.font(weight);
+    const embedded = (doc as unknown as { _font: PdfkitEmbeddedFont })._font;
+    wordRuns(source).attach(embedded);
+    opts.faces?.[weight].attach(embedded);
   }
   return doc;
 }
@@ -488,18 +492,7 @@ export function renderPage(
   ctx: RenderContext,
   title: string,
 ): Promise<Buffer> {
-  const faces = facesCovering(template, fonts, [ctx]);
-  if (faces) {
-    try {
-      const doc = newDocument({ fonts, title, faces });
-      template.drawPage(doc, ctx);
-      return toBuffer(doc);
-    } catch (err) {
-      // A line pdfkit broke inside a word could in principle shape differently from the whole word.
-      if (!(err instanceof GlyphNotPrepared)) throw err;
-    }
-  }
-  const doc = newDocument({ fonts, title });
+  const doc = newDocument({ fonts, title, faces: facesCovering(template, fonts, [ctx]) });
   template.drawPage(doc, ctx);
   return toBuffer(doc);
 }

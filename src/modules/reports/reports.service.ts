@@ -140,10 +140,16 @@ const ratio = (part: number | null, whole: number | null) =>
 export function createReportService({ db, reference }: ReportServiceDeps) {
   const provinceMaps = buildProvinceMaps(reference);
 
-  /** Exact numbers for admins, province officers and centers; partners get no count below 5. */
-  const counter = (actor: Actor) => {
-    const partner = actor.role === 'partner';
-    return (n: number) => (partner && n < SUPPRESSION_THRESHOLD ? null : n);
+  /**
+   * One column of a report as the actor may see it: exact for admins, province officers and centers;
+   * for partners no count below 5, and no withheld count that the total would give away.
+   */
+  const column = (actor: Actor, counts: number[], total: number) => {
+    if (actor.role !== 'partner')
+      return { counts: counts as (number | null)[], total: total as number | null };
+    const show = (n: number) => (n < SUPPRESSION_THRESHOLD ? null : n);
+    const shownTotal = show(total);
+    return { counts: protectColumn(counts.map(show), shownTotal), total: shownTotal };
   };
 
   const provinceLabel = (code: string, attributable: boolean, boundaries: Boundaries) => {
@@ -221,18 +227,17 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
       to: q.to,
     });
     const rows = await byProvince(sources, q.boundaries, ...spec.names);
-    const show = counter(actor);
     const total = rows.find((r) => r.total)!;
     const body = rows.filter((r) => !r.total);
-    const totalA = show(total.a);
-    const totalB = show(total.b);
-    const as = protectColumn(
-      body.map((r) => show(r.a)),
-      totalA,
+    const a = column(
+      actor,
+      body.map((r) => r.a),
+      total.a,
     );
-    const bs = protectColumn(
-      body.map((r) => show(r.b)),
-      totalB,
+    const b = column(
+      actor,
+      body.map((r) => r.b),
+      total.b,
     );
     const shape = (a: number | null, b: number | null) => ({
       a,
@@ -243,9 +248,9 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
     return {
       rows: body.map((r, i) => ({
         label: provinceLabel(r.code!, r.attributable!, q.boundaries),
-        ...shape(as[i]!, bs[i]!),
+        ...shape(a.counts[i]!, b.counts[i]!),
       })),
-      totals: shape(totalA, totalB),
+      totals: shape(a.total, b.total),
     };
   }
 
@@ -306,12 +311,11 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
       having coalesce(sum(n), 0) > 0 or grouping(prefecture_code) <> 0
        order by total, code`,
     );
-    const show = counter(actor);
     const body = rows.filter((r) => !r.total);
-    const total = show(Number(rows.find((r) => r.total)!.departed));
-    const counts = protectColumn(
-      body.map((r) => show(Number(r.departed))),
-      total,
+    const { counts, total } = column(
+      actor,
+      body.map((r) => Number(r.departed)),
+      Number(rows.find((r) => r.total)!.departed),
     );
     return {
       rows: body.map((r, i) => {
@@ -346,11 +350,10 @@ export function createReportService({ db, reference }: ReportServiceDeps) {
        group by grouping sets ((status), ())`,
     );
     const counts = new Map(rows.filter((r) => !r.total).map((r) => [r.status!, Number(r.candidates)]));
-    const show = counter(actor);
-    const total = show(Number(rows.find((r) => r.total)!.candidates));
-    const shown = protectColumn(
-      CANDIDATE_STATUSES.map((status) => show(counts.get(status) ?? 0)),
-      total,
+    const { counts: shown, total } = column(
+      actor,
+      CANDIDATE_STATUSES.map((status) => counts.get(status) ?? 0),
+      Number(rows.find((r) => r.total)!.candidates),
     );
     return {
       rows: CANDIDATE_STATUSES.map((status, i) => ({
