@@ -7,10 +7,12 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 rmSync('dist', { recursive: true, force: true });
+// The dashboard's copy of the vocabularies, from their one source (src/lib/vocab.ts, templates/vocabulary.json).
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/dashboard-vocabulary.ts'], { stdio: 'inherit' });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
-for (const dir of ['db/sql', 'modules/reference/data', 'dashboard']) {
+for (const dir of ['db/sql', 'modules/reference/data', 'modules/users/data', 'dashboard']) {
   cpSync(`src/${dir}`, `dist/${dir}`, { recursive: true });
 }
 console.log('built dist/: run it with npm run start:dist');

@@ -11,7 +11,10 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import type { Actor } from '../src/plugins/auth.ts';
+import { DataDirLockedError } from '../src/db/lock.ts';
+import type { Actor } from '../src/lib/actor.ts';
+import { todayInVietnam } from '../src/lib/dates.ts';
+import { seedProtectionDemo } from './seed-demo-protection.ts';
 
 const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'kakehashi-demo-2026';
 
@@ -22,6 +25,14 @@ const rand = () => {
   return state / 2 ** 31;
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+/** Today in Viet Nam, and a date some days from another (`YYYY-MM-DD`). */
+const today = todayInVietnam();
+const addDays = (iso: string, days: number) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
 
 const FAMILY = [
   'Nguyễn',
@@ -90,7 +101,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
   };
   const call = async (
     as: Actor,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     url: string,
     payload?: unknown,
     contentType?: string,
@@ -120,6 +131,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       name: 'Trung tâm Dịch vụ việc làm Long An',
       provinceCode: '80',
       licenseNo: '152/LĐTBXH-GP',
+      directorName: 'Nguyễn Văn Hòa',
       serialPrefix: 'LA',
       home: [
         ['80', '2008'],
@@ -132,6 +144,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       name: 'Công ty CP Phát triển Nhân lực Vĩnh Phúc',
       provinceCode: '25',
       licenseNo: '087/LĐTBXH-GP',
+      directorName: 'Trần Thị Mai',
       serialPrefix: 'VP',
       home: [
         ['26', '2008'],
@@ -144,6 +157,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       name: 'Trường Cao đẳng Nghề Cần Thơ',
       provinceCode: '92',
       licenseNo: '203/LĐTBXH-GP',
+      directorName: 'Lê Minh Quang',
       serialPrefix: 'CT',
       home: [
         ['92', '2025'],
@@ -156,6 +170,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       name: 'Trung tâm Giáo dục nghề nghiệp Nghệ An',
       provinceCode: '40',
       licenseNo: '061/LĐTBXH-GP',
+      directorName: 'Hồ Đức Thắng',
       serialPrefix: 'NA',
       home: [
         ['40', '2025'],
@@ -450,7 +465,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
   for (const [key, center] of Object.entries(centers)) {
     const asCenter: Actor = { ...systemAdmin, role: 'center', trainingCenterId: center.id };
     const list = await call(asCenter, 'GET', '/candidates?limit=500');
-    const people: { id: string; code: string; occupationField: string; consentToShare: boolean }[] =
+    const people: { id: string; poolCode: string; occupationField: string; consentToShare: boolean }[] =
       list.items;
     const course = async (name: string, kind: string, hours: number, startsOn: string, endsOn: string) =>
       (await call(asCenter, 'POST', '/courses', { name, kind, hours, startsOn, endsOn, capacity: 120 }))
@@ -472,8 +487,14 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
     );
 
     // 0–9 stay registered; the rest enter training.
+    // The 2022–2023 courses have ended: their enrollments are entered as late entries of the past.
     const enroll = async (courseId: string, candidateId: string) =>
-      (await call(asCenter, 'POST', `/courses/${courseId}/enrollments`, { candidateId })).id as string;
+      (
+        await call(asCenter, 'POST', `/courses/${courseId}/enrollments`, {
+          candidateId,
+          lateEntryReason: 'Nhập lại hồ sơ khóa học 2022–2023 (dữ liệu mẫu)',
+        })
+      ).id as string;
     const result = (enrollmentId: string, outcome: string, extra: object = {}) =>
       call(asCenter, 'POST', `/enrollments/${enrollmentId}/result`, { outcome, ...extra });
     for (const [i, p] of people.entries()) {
@@ -531,9 +552,27 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       return id;
     };
     const readyOnes = people.slice(40);
+    let abroadNow = 0;
+    let endingSoon = 0;
     for (const [j, p] of readyOnes.entries()) {
       if (j % 8 === 7) continue; // some stay ready
       let placementId: string;
+      // Departures over 2023–2025 (returns a year later), so that recent years have figures too.
+      const departedOn = `${2023 + (j % 3)}-0${5 + (j % 5)}-1${j % 10}`;
+      const willDepart = j % 6 !== 5;
+      const willReturn = willDepart && j % 3 === 0;
+      // Japan: 3-year contracts given at selection (the fee ledger counts its caps per 12 months of
+      // contract). Some of those who left in 2024 and are still abroad started theirs a little earlier,
+      // so that it ends 20 or 75 days from today and the 90- and 30-day alerts show; the residence
+      // cards of those still abroad expire at dates spread from today.
+      const stillAbroad = willDepart && !willReturn ? abroadNow++ : -1;
+      const endsSoon = stillAbroad >= 0 && j % 3 === 1 ? [20, 75, null][endingSoon++ % 3] : null;
+      const contractStart = !willDepart
+        ? addDays(today, 30)
+        : endsSoon
+          ? addDays(today, endsSoon - 1095)
+          : departedOn;
+      const terms = { contractStart, contractEnd: addDays(contractStart, 1095) };
       // Partners select only from the pool: those who did not consent are placed by the center.
       if (j % 5 === 4 || !p.consentToShare) {
         const abroad = pick(['TW', 'KR', 'DE']);
@@ -556,16 +595,25 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
       } else {
         placementId = (
           await call(asPartner, 'POST', `/job-orders/${await orderFor(p.occupationField)}/selections`, {
-            candidateCode: p.code,
+            candidateCode: p.poolCode,
+            // Contract terms: the fee ledger counts the legal caps in months of this wage.
+            ...terms,
+            monthlyWageJpy: 160_000 + (j % 5) * 5_000,
           })
         ).placementId;
       }
       selected++;
-      if (j % 6 === 5) continue; // selected, not yet departed
-      // Departures over 2023–2025 (returns a year later), so that recent years have figures too.
-      const departedOn = `${2023 + (j % 3)}-0${5 + (j % 5)}-1${j % 10}`;
-      await call(asCenter, 'POST', `/placements/${placementId}/depart`, { departedOn });
-      if (j % 3 === 0) {
+      if (!willDepart) continue; // selected, not yet departed
+      const departed = await call(asCenter, 'POST', `/placements/${placementId}/depart`, { departedOn });
+      if (departed.destinationCountry === 'JP' && stillAbroad >= 0) {
+        // The 在留カード of those still in Japan, some expiring within 90 or 30 days.
+        await call(asCenter, 'PATCH', `/placements/${placementId}`, {
+          residenceCardNo: `VN${String(10_000_000 + j * 7_919 + selected).slice(-8)}${key.slice(0, 2).toUpperCase()}`,
+          residenceCardExpiresOn: addDays(today, [15, 60, 150, 300][stillAbroad % 4]!),
+          version: departed.version,
+        });
+      }
+      if (willReturn) {
         const returnedOn = `${Number(departedOn.slice(0, 4)) + 1}${departedOn.slice(4)}`;
         await call(asCenter, 'POST', `/placements/${placementId}/return`, {
           returnedOn,
@@ -577,14 +625,29 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
         if (employer && j % 2 === 0) {
           await call(asCenter, 'POST', `/candidates/${p.id}/reintegration`, {
             homeEmployerId: employer.id,
-            startedOn: `${returnedOn.slice(0, 4)}-10-01`,
+            startedOn:
+              `${returnedOn.slice(0, 4)}-10-01` > today ? returnedOn : `${returnedOn.slice(0, 4)}-10-01`,
             position: 'Kỹ thuật viên',
           });
         }
       }
     }
+
+    // The 2023 orders as their history says: recruitment over, each is filled (the headcount set to
+    // the selections made) or closed.
+    for (const [n, orderId] of [...orders.values()].entries()) {
+      const o = await call(asPartner, 'GET', `/job-orders/${orderId}`);
+      if (o.selected > 0 && n % 2 === 0) {
+        await call(asPartner, 'PATCH', `/job-orders/${orderId}`, { headcount: o.selected });
+      } else {
+        await call(asPartner, 'POST', `/job-orders/${orderId}/close`, {
+          reason: 'Đợt tuyển 2023 đã kết thúc / 2023年度の募集終了',
+        });
+      }
+    }
   }
 
+  await seedProtectionDemo(call, systemAdmin, [partners.okayamaCity!]);
   const pipeline = await call(systemAdmin, 'GET', '/reports/pipeline');
   return { alreadyThere: false, users, selected, pipeline: pipeline.rows };
 }
@@ -613,7 +676,8 @@ async function main() {
 // Run as a script (npm run seed:demo), not when a test imports seedDemo.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((err) => {
-    console.error(err);
+    // The service (or another command) holds the embedded database: its message says who and what to do.
+    console.error(err instanceof DataDirLockedError ? err.message : err);
     process.exit(1);
   });
 }

@@ -22,6 +22,7 @@ import type postgres from 'postgres';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { queryRows } from '../src/db/query.ts';
+import { searchKey } from '../src/modules/candidates/candidates.schemas.ts';
 import {
   homeEmployers,
   partners,
@@ -319,7 +320,7 @@ const searchCache = new Map<string, string>();
 function searchable(part: string): string {
   let s = searchCache.get(part);
   if (s === undefined) {
-    s = part.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+    s = searchKey(part);
     searchCache.set(part, s);
   }
   return s;

@@ -38,6 +38,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: z.url('must be an absolute URL').optional(),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
     /**
      * Behind a reverse proxy: `true` (trust X-Forwarded-For), a number of proxy hops, or a comma-separated
      * list of proxy addresses/CIDRs. Unset: the socket's address is the client's.
@@ -49,12 +50,31 @@ const envSchema = z
         'must be true, false, a number of hops or a comma-separated list of addresses or CIDRs',
       )
       .optional(),
+    /** Largest JSON body (every route but the import) → 413 above it, before parsing. */
+    JSON_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Largest CSV import (streamed: memory does not grow with it) → 413 above it. */
+    IMPORT_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .optional(),
+    /** Deprecated name of IMPORT_LIMIT_BYTES (it no longer sets the JSON limit). */
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
-      .default(50 * 1024 * 1024),
+      .max(1024 * 1024 * 1024)
+      .optional(),
     RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
+    // Selections a partner may cancel within the window before the next cancellation is refused.
+    PARTNER_CANCEL_QUOTA: z.coerce.number().int().min(0).max(1000).default(3),
+    PARTNER_CANCEL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     // Schedules of the jobs in src/jobs (cron syntax, read in CRON_TIMEZONE).
     CRON_TIMEZONE: z
       .string()
@@ -62,6 +82,12 @@ const envSchema = z
       .default('Asia/Ho_Chi_Minh'),
     CRON_DEADLINE_ALERTS: cron.default('15 6 * * *'),
     CRON_DATA_RETENTION: cron.default('30 2 * * *'),
+    // Hourly: a grievance's acknowledgement is due 48 hours after receipt, to the hour.
+    CRON_GRIEVANCE_OVERDUE: cron.default('10 * * * *'),
+    // The embedded database (no DATABASE_URL): fsync at every commit, daily backups kept in DATA_DIR/backups.
+    EMBEDDED_FSYNC: bool.default(true),
+    CRON_DATABASE_BACKUP: cron.default('0 2 * * *'),
+    BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   })
   .superRefine((env, ctx) => {
     // A production start must never fall back to a generated or default signing key.
@@ -85,14 +111,28 @@ export interface Config {
   readonly cronEnabled: boolean;
   readonly logLevel: string;
   readonly publicUrl: string;
+  /** False when PUBLIC_URL was not given and publicUrl points at this machine (QR codes would too). */
+  readonly publicUrlSet: boolean;
   readonly loginRateLimit: number;
+  /** Public certificate checks (GET /verify/…) per minute per address. */
+  readonly verifyRateLimit: number;
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client address. */
   readonly trustProxy: boolean | number | string[];
-  readonly bodyLimitBytes: number;
+  /** Largest JSON request body, in bytes. */
+  readonly jsonBodyLimitBytes: number;
+  /** Largest CSV import body, in bytes. */
+  readonly importLimitBytes: number;
   readonly retentionYears: number;
+  /** Partner cancellations of selections allowed per window (centers' and admins' do not count). */
+  readonly partnerCancelQuota: number;
+  readonly partnerCancelWindowDays: number;
   readonly cronTimezone: string;
-  /** Cron expression per job name (src/jobs/registry.ts). */
+  /** Cron expression per job name (src/job-registry.ts). */
   readonly cronSchedules: Readonly<Record<string, string>>;
+  /** The embedded database fsyncs its WAL at every commit (EMBEDDED_FSYNC, default true). */
+  readonly embeddedFsync: boolean;
+  /** How many daily backups of the embedded database DATA_DIR/backups keeps (BACKUP_KEEP). */
+  readonly backupKeep: number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -135,14 +175,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /\/$/,
       '',
     ),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    verifyRateLimit: e.VERIFY_RATE_LIMIT,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
+    importLimitBytes: e.IMPORT_LIMIT_BYTES ?? e.BODY_LIMIT_BYTES ?? 50 * 1024 * 1024,
     retentionYears: e.RETENTION_YEARS,
+    partnerCancelQuota: e.PARTNER_CANCEL_QUOTA,
+    partnerCancelWindowDays: e.PARTNER_CANCEL_WINDOW_DAYS,
     cronTimezone: e.CRON_TIMEZONE,
     cronSchedules: Object.freeze({
       'deadline-alerts': e.CRON_DEADLINE_ALERTS,
       'data-retention': e.CRON_DATA_RETENTION,
+      'grievance-overdue': e.CRON_GRIEVANCE_OVERDUE,
+      // Only the embedded database is backed up by the service; PostgreSQL has pg_dump.
+      ...(e.DATABASE_URL ? {} : { 'database-backup': e.CRON_DATABASE_BACKUP }),
     }),
+    embeddedFsync: e.EMBEDDED_FSYNC,
+    backupKeep: e.BACKUP_KEEP,
   });
 }

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DataDirLockedError } from './db/lock.ts';
 import { warmUpCertificates } from './pdf/certificate.ts';
 
 async function main() {
@@ -15,7 +16,17 @@ async function main() {
     throw err;
   }
 
-  const app = await buildApp(config);
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(config);
+  } catch (err) {
+    // Another process has the embedded database: say who, and what to do; its files were not opened.
+    if (err instanceof DataDirLockedError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
   const admin = await app.services.users.ensureFirstAdmin(config.adminEmail, config.adminPassword);
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -32,12 +43,28 @@ async function main() {
     ? 'PostgreSQL (DATABASE_URL)'
     : `embedded PostgreSQL (PGlite) in ${config.dataDir}`;
   const lines = ['', `Kakehashi is listening on ${base}`, `  API docs:  ${base}/docs`, `  Database:  ${db}`];
+  if (!config.databaseUrl) {
+    lines.push(
+      `             ${config.embeddedFsync ? 'fsync at every commit' : 'EMBEDDED_FSYNC=false: a power cut can lose the last commits'}; this process only`,
+      config.cronEnabled
+        ? `  Backups:   ${config.cronSchedules['database-backup']} into DATA_DIR/backups (keeps ${config.backupKeep})`
+        : '  Backups:   none scheduled (CRON_ENABLED=false): stop the service and run npm run backup',
+    );
+  }
   if (admin) {
     lines.push(
       `  First admin created: ${admin.email}`,
       admin.generated
         ? `  Its generated password (shown once, set ADMIN_PASSWORD to choose one): ${admin.password}`
         : '  Its password is the ADMIN_PASSWORD you set.',
+    );
+    if (admin.mustChangePassword)
+      lines.push('  It must choose a new password at its first login (POST /me/password).');
+  }
+  if (!config.publicUrlSet) {
+    lines.push(
+      `  Warning:   PUBLIC_URL is not set: certificate QR codes will point to ${config.publicUrl}, which a phone`,
+      '             cannot reach. Set PUBLIC_URL to the address the public uses (e.g. https://kakehashi.example.vn).',
     );
   }
   lines.push(

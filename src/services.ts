@@ -1,5 +1,7 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { JOBS } from './job-registry.ts';
+import { createJobRunner } from './jobs/runner.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createCandidateService } from './modules/candidates/candidates.service.ts';
 import { createDemandService } from './modules/demand/demand.service.ts';
@@ -7,6 +9,7 @@ import { createDocumentService } from './modules/documents/documents.service.ts'
 import { createOperationsService } from './modules/operations/operations.service.ts';
 import { createOrganisationService } from './modules/organisations/organisations.service.ts';
 import { createPlacementService } from './modules/placements/placements.service.ts';
+import { createProtectionService } from './modules/protection/protection.service.ts';
 import { createReferenceService } from './modules/reference/reference.service.ts';
 import { createReportService } from './modules/reports/reports.service.ts';
 import { createTrainingService } from './modules/training/training.service.ts';
@@ -17,7 +20,7 @@ export async function createServices(database: Database, config: Config) {
   const { db } = database;
   const reference = await createReferenceService({ db });
   const audit = createAuditService({ db });
-  const users = createUserService({ db, reference });
+  const users = createUserService({ db, reference, loginRateLimit: config.loginRateLimit });
   const deps = { db, reference, config };
   return {
     config,
@@ -30,9 +33,13 @@ export async function createServices(database: Database, config: Config) {
     training: createTrainingService(deps),
     demand: createDemandService(deps),
     placements: createPlacementService(deps),
+    protection: createProtectionService(deps),
     documents: createDocumentService(deps),
     reports: createReportService(deps),
-    operations: createOperationsService({ ...deps, database }),
+    operations: createOperationsService({
+      ...deps,
+      runner: createJobRunner({ database, config, jobs: JOBS }),
+    }),
   };
 }
 

@@ -2,8 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/query.ts';
 import * as t from '../src/db/schema.ts';
-import { deadlineAlerts } from '../src/jobs/deadline-alerts.ts';
 import type { JobContext } from '../src/jobs/types.ts';
+import { deadlineAlerts } from '../src/modules/operations/operations.jobs.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { actors } from './helpers/seed.ts';
 
@@ -197,6 +197,8 @@ describe('deadline alerts', () => {
     expect(first.counts).toEqual({
       contractEnding90: 1,
       contractEnding30: 1,
+      residenceCardExpiring90: 0,
+      residenceCardExpiring30: 0,
       departureWithoutOrientation: 2,
       interviewWithoutSelection: 1,
       readyTooLong: 1,

@@ -13,10 +13,12 @@ beforeAll(async () => {
   t = await createTestApp({ LOGIN_RATE_LIMIT: '5' });
   centerId = (await t.seed.center()).id;
   partnerId = (await t.seed.partner()).id;
-  await t.app.services.users.create(
-    { email: 'clerk@trungtam.vn', password: 'mật-khẩu-dài-1', role: 'center', trainingCenterId: centerId },
-    null,
-  );
+  await t.app.services.users.create(null, {
+    email: 'clerk@trungtam.vn',
+    password: 'mật-khẩu-dài-1',
+    role: 'center',
+    trainingCenterId: centerId,
+  });
 });
 afterAll(() => t.close());
 
@@ -49,17 +51,43 @@ describe('logging in', () => {
     expect(wrong.json().detail).toBe(unknown.json().detail);
   });
 
-  it('is rate-limited per address and email: the sixth attempt in a minute gets 429', async () => {
+  it('locks an account after LOGIN_RATE_LIMIT failed attempts a minute, whatever the address', async () => {
+    await t.app.services.users.create(null, {
+      email: 'target@trungtam.vn',
+      password: 'target-password-1',
+      role: 'admin',
+    });
     const codes: number[] = [];
     for (let i = 0; i < 6; i++)
-      codes.push((await login('clerk@trungtam.vn', `guess-${i}`, '10.0.0.9')).statusCode);
+      codes.push((await login('target@trungtam.vn', `guess-${i}`, `10.1.0.${i + 1}`)).statusCode);
     expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
-    const limited = await login('clerk@trungtam.vn', 'mật-khẩu-dài-1', '10.0.0.9');
+    // Even the right password, from an address never seen before, waits.
+    const limited = await login('target@trungtam.vn', 'target-password-1', '10.1.0.99');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
+    expect(limited.json().type).toMatch(/rate-limited$/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // Another account from those addresses is not held back.
+    expect((await login('clerk@trungtam.vn', 'mật-khẩu-dài-1', '10.1.0.1')).statusCode).toBe(200);
+  });
+
+  it('holds back an address after LOGIN_RATE_LIMIT failed attempts a minute, whatever the accounts', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++)
+      codes.push((await login(`guess-${i}@trungtam.vn`, 'not-the-password', '10.0.0.9')).statusCode);
+    expect(codes).toEqual([401, 401, 401, 401, 401]);
+    // A sixth account from the same address waits, even with its right password.
+    const limited = await login('clerk@trungtam.vn', 'mật-khẩu-dài-1', '10.0.0.9');
+    expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
-    // Another address, or another email from the same address, is not held back.
+    // From another address it signs in.
     expect((await login('clerk@trungtam.vn', 'mật-khẩu-dài-1', '10.0.0.10')).statusCode).toBe(200);
+  });
+
+  it('counts only failures: an office behind one address signs in as often as it needs', async () => {
+    for (let i = 0; i < 8; i++)
+      expect((await login('clerk@trungtam.vn', 'mật-khẩu-dài-1', '10.0.0.30')).statusCode).toBe(200);
   });
 
   it('counts attempts in the database, across instances, without storing the email or the address', async () => {
@@ -72,7 +100,7 @@ describe('logging in', () => {
         app.inject({
           method: 'POST',
           url: '/auth/login',
-          payload: { email: 'clerk@trungtam.vn', password: `guess-${i}` },
+          payload: { email: 'shared@trungtam.vn', password: `guess-${i}` },
           remoteAddress: '10.0.0.20',
         });
       const codes: number[] = [];
@@ -81,7 +109,7 @@ describe('logging in', () => {
       expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
       const keys = (await t.database.db.select().from(rateLimits)).map((r) => r.key);
       expect(keys.length).toBeGreaterThan(0);
-      for (const k of keys) expect(k).not.toMatch(/clerk|trungtam|10\.0\.0/);
+      for (const k of keys) expect(k).not.toMatch(/clerk|trungtam|shared|10\.0\.0/);
       // When the window has run out, the count starts again.
       await t.database.db.update(rateLimits).set({ expiresAt: new Date(Date.now() - 1000) });
       expect((await attempt(second, 7)).statusCode).toBe(401);
@@ -96,19 +124,19 @@ describe('logging in', () => {
       logger: false,
     });
     try {
-      const attempt = (client: string, i: number) =>
+      const attempt = (client: string, email: string) =>
         proxied.inject({
           method: 'POST',
           url: '/auth/login',
-          payload: { email: 'clerk@trungtam.vn', password: `guess-${i}` },
+          payload: { email, password: 'not-the-password' },
           remoteAddress: '127.0.0.1',
           headers: { 'x-forwarded-for': client },
         });
       const codes: number[] = [];
-      for (let i = 0; i < 6; i++) codes.push((await attempt('203.0.113.5', i)).statusCode);
+      for (let i = 0; i < 6; i++) codes.push((await attempt('203.0.113.5', `proxy-${i}@x.vn`)).statusCode);
       expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
       // Another client behind the same proxy is not held back.
-      expect((await attempt('203.0.113.6', 0)).statusCode).toBe(401);
+      expect((await attempt('203.0.113.6', 'proxy-9@x.vn')).statusCode).toBe(401);
     } finally {
       await proxied.close();
     }
@@ -172,12 +200,17 @@ describe('creating users (admin)', () => {
     expect(ok.body).not.toContain('long-enough-pw');
   });
 
-  it('refuses a duplicate email with 409 naming the field, and a short password with 400', async () => {
+  it('refuses a duplicate email with 409 naming the field, and a short or common password with 400', async () => {
     const dup = await create({ email: 'CLERK@trungtam.vn', password: 'long-enough-pw', role: 'admin' });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().errors).toEqual([{ path: 'email', message: 'is already in use' }]);
-    const short = await create({ email: 'e@x.vn', password: 'short', role: 'admin' });
-    expect(short.json().errors).toEqual([{ path: 'password', message: 'must be at least 10 characters' }]);
+    const short = await create({ email: 'e@x.vn', password: 'eleven-char', role: 'admin' });
+    expect(short.json().errors).toEqual([{ path: 'password', message: 'must be at least 12 characters' }]);
+    const common = await create({ email: 'e@x.vn', password: 'Password1234', role: 'admin' });
+    expect(common.statusCode).toBe(400);
+    expect(common.json().errors).toEqual([
+      { path: 'password', message: 'is one of the most common passwords; choose another' },
+    ]);
   });
 
   it('only an admin may create users', async () => {

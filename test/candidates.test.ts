@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../src/lib/actor.ts';
 import { todayInVietnam } from '../src/lib/dates.ts';
 import { auditLog } from '../src/modules/audit/audit.table.ts';
 import { candidates } from '../src/modules/candidates/candidates.table.ts';
 import { enrollments } from '../src/modules/training/training.table.ts';
-import type { Actor } from '../src/plugins/auth.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { onPostgres } from './helpers/database.ts';
 import { actors, nationalId } from './helpers/seed.ts';

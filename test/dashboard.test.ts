@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
@@ -323,11 +324,12 @@ describe('the statistics dashboard in a browser', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r\n/);
+    // The dashboard's language: Vietnamese headers and labels, semicolons and decimal commas for Excel.
     expect(lines).toEqual([
-      'provinceCode,provinceBoundaries,provinceName,attributable,departedTotal,departedJapan,japanShare,suppressed',
-      '40,2025,Nghệ An,true,1,1,1,false',
-      '80,2025,Tây Ninh,true,4,3,0.75,false',
-      'TOTAL,2025,Tổng cộng,,5,4,0.8,false',
+      'Mã tỉnh;Ranh giới;Tỉnh, thành;Quy được về tỉnh cũ;Tổng số xuất cảnh;Sang Nhật Bản;Tỷ lệ sang Nhật;Ẩn số nhỏ',
+      '40;2025;Nghệ An;Có;1;1;1;Không',
+      '80;2025;Tây Ninh;Có;4;3;0,75;Không',
+      'Tổng cộng;2025;;;5;4;0,8;Không',
     ]);
 
     const csvRequest = requests.find(
@@ -339,6 +341,29 @@ describe('the statistics dashboard in a browser', () => {
       expect(request.url()).not.toContain(token!);
       expect(request.url()).not.toContain(PASSWORD);
     }
+  });
+
+  it('"Tải danh sách (Excel)" downloads the monthly list of the officer\'s province as a workbook', async () => {
+    await page.locator('#monthly-month').fill('2024-05');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải danh sách (Excel)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('monthly-workers_2024-05.xlsx');
+    const file = join(shotsDir, download.suggestedFilename());
+    await download.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getCell('A1').value).toBe('Danh sách lao động xuất cảnh và về nước trong tháng');
+    expect(sheet.getCell('A4').value).toBe('Biến động');
+    // Long An's departure of 20 May 2024, and nothing else.
+    expect(sheet.getCell('A5').value).toBe('Xuất cảnh');
+    expect(sheet.getCell('G5').value).toBe('Long An (2008)');
+    expect(sheet.getCell('A6').value).toBeNull();
+    const request = requests.find((r) => r.url().includes('/reports/monthly-workers'));
+    expect(request?.url()).toContain('format=xlsx');
+    expect(request?.url()).toContain('lang=vi');
   });
 
   it('speaks English and Japanese when asked, and keeps the choice', async () => {

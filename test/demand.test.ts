@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates, enrollments, placements } from '../src/db/schema.ts';
-import type { Actor } from '../src/plugins/auth.ts';
+import type { Actor } from '../src/lib/actor.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { onPostgres } from './helpers/database.ts';
 import { actors } from './helpers/seed.ts';
@@ -125,7 +125,7 @@ describe('job orders', () => {
       method: 'POST',
       url: `/job-orders/${o.id}/selections`,
       as: otherPartner,
-      payload: { candidateCode: 'KH-2026-000001' },
+      payload: { candidateCode: 'P-0000000000' },
     });
     expect(sel.statusCode).toBe(404);
     const list = await t.request({ method: 'GET', url: '/job-orders', as: otherPartner });
@@ -174,9 +174,19 @@ describe('the anonymised pool', () => {
     for (const secret of ['Hoàng', 'Quỳnh', '079123456789', '0987654321', '1999-04-30', c.id]) {
       expect(body).not.toContain(secret);
     }
-    const item = pool.json().items.find((i: { code: string }) => i.code === c.code);
+    const item = pool.json().items.find((i: { code: string }) => i.code === c.poolCode);
     expect(Object.keys(item).sort()).toEqual(
-      ['age', 'code', 'coursesPassed', 'gender', 'homeProvinceCode', 'jlptLevel', 'occupationField'].sort(),
+      [
+        'age',
+        'code',
+        'coursesPassed',
+        'gender',
+        'homeProvinceCode',
+        'homeProvinceName',
+        'homeProvinceNameEn',
+        'jlptLevel',
+        'occupationField',
+      ].sort(),
     );
     expect(item.coursesPassed).toBe(1);
 
@@ -198,15 +208,15 @@ describe('the anonymised pool', () => {
     const codes = (await t.request({ method: 'GET', url: '/pool?field=fishery', as: partner }))
       .json()
       .items.map((i: { code: string }) => i.code);
-    expect(codes).toContain(willing.code);
-    expect(codes).not.toContain(shy.code);
-    expect(codes).not.toContain(training.code);
+    expect(codes).toContain(willing.poolCode);
+    expect(codes).not.toContain(shy.poolCode);
+    expect(codes).not.toContain(training.poolCode);
     const o = await order(partner, { field: 'fishery' });
     const sel = await t.request({
       method: 'POST',
       url: `/job-orders/${o.id}/selections`,
       as: partner,
-      payload: { candidateCode: shy.code },
+      payload: { candidateCode: shy.poolCode },
     });
     expect(sel.statusCode).toBe(404);
   });
@@ -240,11 +250,11 @@ describe('the anonymised pool', () => {
           .items.map((i: { code: string }) => i.code)
           .sort(),
       );
-    expect(await q('minJlpt=N4')).toEqual([a.code, c.code].sort());
-    expect(await q('gender=female')).toEqual([a.code, b.code].sort());
-    expect(await q('ageMax=30')).toEqual([a.code, b.code].sort());
-    expect(await q('ageMin=39&ageMax=41')).toEqual([c.code]);
-    expect(await q('homeProvinceCode=40')).toEqual([c.code]);
+    expect(await q('minJlpt=N4')).toEqual([a.poolCode, c.poolCode].sort());
+    expect(await q('gender=female')).toEqual([a.poolCode, b.poolCode].sort());
+    expect(await q('ageMax=30')).toEqual([a.poolCode, b.poolCode].sort());
+    expect(await q('ageMin=39&ageMax=41')).toEqual([c.poolCode]);
+    expect(await q('homeProvinceCode=40')).toEqual([c.poolCode]);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -256,7 +266,7 @@ describe('the anonymised pool', () => {
       seen.push(...res.json().items.map((i: { code: string }) => i.code));
       cursor = res.json().nextCursor;
     } while (cursor);
-    expect(seen.sort()).toEqual([a.code, b.code, c.code].sort());
+    expect(seen.sort()).toEqual([a.poolCode, b.poolCode, c.poolCode].sort());
   });
 
   it('ranks matches in SQL by JLPT margin, courses passed and waiting time, explaining each score', async () => {
@@ -274,8 +284,8 @@ describe('the anonymised pool', () => {
       score: number;
       scoreParts: { jlpt: number; courses: number; waiting: number };
     }[];
-    expect(items.map((i) => i.code)).toEqual([strong.code, weak.code]);
-    expect(items.map((i) => i.code)).not.toContain(below.code);
+    expect(items.map((i) => i.code)).toEqual([strong.poolCode, weak.poolCode]);
+    expect(items.map((i) => i.code)).not.toContain(below.poolCode);
     expect(items[0]!.scoreParts).toEqual({ jlpt: 30, courses: 30, waiting: 0 });
     expect(items[1]!.scoreParts).toEqual({ jlpt: 10, courses: 10, waiting: 10 });
     for (const i of items)
@@ -293,7 +303,7 @@ describe('the anonymised pool', () => {
     ).json();
     expect(whole.nextCursor).toBeNull();
     const codes = whole.items.map((i: { code: string }) => i.code);
-    for (const c of made) expect(codes).toContain(c.code);
+    for (const c of made) expect(codes).toContain(c.poolCode);
     const paged: { code: string; score: number }[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -347,7 +357,7 @@ describe('selections', () => {
         as: partner,
         payload: { candidateCode: code },
       });
-    const refused = await select(wrong.code);
+    const refused = await select(wrong.poolCode);
     expect(refused.statusCode).toBe(409);
     const messages = refused.json().errors.map((e: { message: string }) => e.message);
     expect(messages).toHaveLength(4);
@@ -358,7 +368,7 @@ describe('selections', () => {
       gender: 'female',
       dateOfBirth: dob(25),
     });
-    expect((await select(fits.code)).statusCode).toBe(201);
+    expect((await select(fits.poolCode)).statusCode).toBe(201);
     // Nothing changed for the refused candidate.
     const [after] = await t.database.db.select().from(candidates).where(eq(candidates.id, wrong.id));
     expect(after!.status).toBe('ready');
@@ -372,7 +382,7 @@ describe('selections', () => {
       method: 'POST',
       url: `/job-orders/${o.id}/selections`,
       as: partner,
-      payload: { candidateCode: first.code },
+      payload: { candidateCode: first.poolCode },
     });
     expect(res.statusCode).toBe(201);
     const { placementId } = res.json();
@@ -389,7 +399,7 @@ describe('selections', () => {
       method: 'POST',
       url: `/job-orders/${o.id}/selections`,
       as: partner,
-      payload: { candidateCode: second.code },
+      payload: { candidateCode: second.poolCode },
     });
     expect(full.statusCode).toBe(409);
     expect(
@@ -411,15 +421,16 @@ describe('selections', () => {
       method: 'POST',
       url: `/job-orders/${o.id}/selections`,
       as: partner,
-      payload: { candidateCode: c.code },
+      payload: { candidateCode: c.poolCode },
     });
     const full = await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: partner });
     expect(full.statusCode).toBe(200);
-    expect(full.json()).toMatchObject({
-      fullName: 'Đặng Thị Thu Hà',
-      nationalId: c.nationalId,
-      code: c.code,
-    });
+    expect(full.json()).toMatchObject({ fullName: 'Đặng Thị Thu Hà', code: c.code });
+    // Identity documents stay with the sending side: no national ID, phone or pool code for a partner.
+    expect(full.json()).not.toHaveProperty('nationalId');
+    expect(full.json()).not.toHaveProperty('phone');
+    expect(full.json()).not.toHaveProperty('poolCode');
+    expect(full.body).not.toContain(c.nationalId!);
     expect(
       (await t.request({ method: 'GET', url: `/candidates/${c.id}`, as: otherPartner })).statusCode,
     ).toBe(404);
@@ -458,7 +469,7 @@ describe('selections', () => {
     expect((await t.request({ method: 'GET', url: letterUrl, as: partner })).statusCode).toBe(404);
   });
 
-  it('a selected candidate cannot be selected again for another order', async () => {
+  it('a selected candidate has left the pool: another order gets the same 404 as an unknown code', async () => {
     const c = await readyCandidate({ occupationField: 'forestry' });
     const o1 = await order(partner, { field: 'forestry' });
     const o2 = await order(admin, { field: 'forestry', partnerId: otherPartner.partnerId });
@@ -468,7 +479,7 @@ describe('selections', () => {
           method: 'POST',
           url: `/job-orders/${o1.id}/selections`,
           as: partner,
-          payload: { candidateCode: c.code },
+          payload: { candidateCode: c.poolCode },
         })
       ).statusCode,
     ).toBe(201);
@@ -476,13 +487,16 @@ describe('selections', () => {
       method: 'POST',
       url: `/job-orders/${o2.id}/selections`,
       as: otherPartner,
-      payload: { candidateCode: c.code },
+      payload: { candidateCode: c.poolCode },
     });
-    expect(again.statusCode).toBe(409);
+    expect(again.statusCode).toBe(404);
+    expect(again.json().errors).toEqual([
+      { path: 'candidateCode', message: 'is not the code of a candidate in the pool' },
+    ]);
   });
 
   if (onPostgres()) {
-    it('two partners selecting one candidate at the same moment: one placement, one 409', async () => {
+    it('two partners selecting one candidate at the same moment: one placement, the other a 404', async () => {
       const c = await readyCandidate({ occupationField: 'wood_industry' });
       const o1 = await order(partner, { field: 'wood_industry' });
       const o2 = await order(admin, { field: 'wood_industry', partnerId: otherPartner.partnerId });
@@ -491,16 +505,17 @@ describe('selections', () => {
           method: 'POST',
           url: `/job-orders/${o1.id}/selections`,
           as: partner,
-          payload: { candidateCode: c.code },
+          payload: { candidateCode: c.poolCode },
         }),
         t.request({
           method: 'POST',
           url: `/job-orders/${o2.id}/selections`,
           as: otherPartner,
-          payload: { candidateCode: c.code },
+          payload: { candidateCode: c.poolCode },
         }),
       ]);
-      expect([r1.statusCode, r2.statusCode].sort()).toEqual([201, 409]);
+      // The loser waits on the candidate's row, finds it no longer in the pool: the one 404 answer.
+      expect([r1.statusCode, r2.statusCode].sort()).toEqual([201, 404]);
       const open = await t.database.db.select().from(placements).where(eq(placements.candidateId, c.id));
       expect(open).toHaveLength(1);
     });
@@ -516,7 +531,7 @@ describe('selections', () => {
             method: 'POST',
             url: `/job-orders/${o.id}/selections`,
             as: partner,
-            payload: { candidateCode: c.code },
+            payload: { candidateCode: c.poolCode },
           }),
         ),
       );

@@ -57,7 +57,7 @@ describe('service basics', () => {
     });
     expect(xml.statusCode).toBe(415);
     expect(xml.headers['content-type']).toMatch(/problem\+json/);
-    const small = await createTestApp({ BODY_LIMIT_BYTES: '2048' });
+    const small = await createTestApp({ JSON_BODY_LIMIT_BYTES: '2048' });
     try {
       const big = await small.request({
         method: 'POST',

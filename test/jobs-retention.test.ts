@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/query.ts';
 import * as t from '../src/db/schema.ts';
-import { dataRetention } from '../src/jobs/data-retention.ts';
+import { JOBS } from '../src/job-registry.ts';
 import type { JobContext } from '../src/jobs/types.ts';
 import { recordAudit } from '../src/modules/audit/audit.service.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
@@ -13,6 +13,8 @@ const NOW = new Date('2026-03-01T01:00:00Z');
 
 let h: TestApp;
 let ctx: (overrides?: Partial<JobContext['config']>) => JobContext;
+/** The job as the registry hands it to the runner. */
+const dataRetention = (c: JobContext) => JOBS.find((j) => j.name === 'data-retention')!.run(c);
 type Candidate = typeof t.candidates.$inferSelect;
 const c: Record<string, Candidate> = {};
 let certificateId: string;

@@ -4,6 +4,7 @@ import { buildApp } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { queryRows } from '../src/db/query.ts';
+import { JOBS } from '../src/job-registry.ts';
 import { createJobRunner, type JobRunner } from '../src/jobs/runner.ts';
 import { startScheduler } from '../src/jobs/scheduler.ts';
 import type { JobDefinition } from '../src/jobs/types.ts';
@@ -69,7 +70,9 @@ describe('jobs over HTTP', () => {
       timezone: string;
       lastRun: unknown;
     }[];
-    expect(items.map((j) => j.name)).toEqual(['deadline-alerts', 'data-retention']);
+    // Every job of the registry, in its order (the backup job of the embedded database among them).
+    expect(items.map((j) => j.name)).toEqual(JOBS.map((j) => j.name));
+    expect(items.map((j) => j.name).slice(0, 2)).toEqual(['deadline-alerts', 'data-retention']);
     expect(items.find((j) => j.name === 'deadline-alerts')).toMatchObject({
       schedule: '15 6 * * *',
       timezone: 'Asia/Ho_Chi_Minh',
@@ -349,7 +352,7 @@ if (onPostgres()) {
         statusChangedAt: new Date('2020-01-01T00:00:00Z'),
       });
       const runners = [h.database, await open(), await open()].map((database, i) =>
-        createJobRunner({ database, config, instance: `i${i}` }),
+        createJobRunner({ database, config, jobs: JOBS, instance: `i${i}` }),
       );
       const ticks = [new Date('2026-05-01T23:15:00Z'), new Date('2026-05-02T23:15:00Z')];
       for (const tick of ticks) {

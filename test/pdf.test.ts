@@ -1,15 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import * as fontkit from 'fontkit';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type CertificateData,
   certificatePdf,
   certificatesPdfStream,
   warmUpCertificates,
 } from '../src/pdf/certificate.ts';
-import { fontFiles } from '../src/pdf/fonts.ts';
+import { PreparedFace } from '../src/pdf/embedding.ts';
+import { FONT_FILES, fontFiles, sharedFonts, wordRuns } from '../src/pdf/fonts.ts';
+import {
+  createSubset,
+  openDocument,
+  type ScaledRun,
+  shareFontWork,
+  withDecodedGlyphs,
+  withFastDeflate,
+} from '../src/pdf/pdfkit-adapter.ts';
 import { type PlacementLetterData, placementLetterPdf } from '../src/pdf/placement-letter.ts';
 import { qrModules } from '../src/pdf/qr.ts';
-import { loadTemplate } from '../src/pdf/template.ts';
+import { loadTemplate, toBuffer } from '../src/pdf/template.ts';
 import { pdfPageCount, pdfPages, pdfTextBoxes } from './pdf-extract.ts';
 
 const longName = 'Nguyễn Thị Phương Hoàng Ngọc Diễm Quỳnh';
@@ -250,5 +262,121 @@ describe('QR code', () => {
       }
     }
     expect(jsQR(pixels, side, side)?.data).toBe(url);
+  });
+});
+
+/** Every stream of a PDF with its dictionary, as stored. */
+function streams(pdf: Buffer): { dict: string; data: Buffer }[] {
+  const text = pdf.toString('latin1');
+  const out: { dict: string; data: Buffer }[] = [];
+  for (const m of text.matchAll(/\n\d+ 0 obj\n(<<[\s\S]*?>>)\nstream\n/g)) {
+    const dict = m[1]!;
+    const at = m.index + m[0].length;
+    out.push({ dict, data: pdf.subarray(at, at + Number(/\/Length (\d+)/.exec(dict)![1])) });
+  }
+  return out;
+}
+
+// pdfkit and fontkit are pinned (package.json); these fail when an upgrade changes an internal that
+// src/pdf/pdfkit-adapter.ts relies on.
+describe('pdfkit and fontkit internals (pdfkit-adapter.ts)', () => {
+  const fonts = sharedFonts();
+  const regular = fonts.regular as fontkit.Font;
+
+  it('pdfkit lays every word out through the font object the adapter replaces', async () => {
+    const doc = openDocument({ title: 'adapter', fonts });
+    const runs = wordRuns(regular);
+    const asked: string[] = [];
+    shareFontWork(doc, 'regular', regular, (text): ScaledRun => {
+      asked.push(text);
+      return runs.run(text);
+    });
+    doc.addPage();
+    doc.font('regular').fontSize(12).text('Xin chào Việt Nam', 50, 50);
+    expect(asked).toEqual(expect.arrayContaining(['Xin ', 'chào ', 'Việt ', 'Nam']));
+    const [page] = await pdfPages(await toBuffer(doc));
+    expect(page).toContain('Xin chào Việt Nam');
+  });
+
+  it('a prepared subset is embedded as made: the font file deflated once, its Length1, copyable text', async () => {
+    const face = new PreparedFace(regular, ['Xin chào']);
+    const doc = openDocument({ title: 'adapter', fonts });
+    const runs = wordRuns(regular);
+    shareFontWork(doc, 'regular', regular, (text) => runs.run(text), face);
+    doc.addPage();
+    doc.font('regular').fontSize(12).text('Xin chào Đỗ Thị Ỷ', 50, 50);
+    const pdf = await toBuffer(doc);
+    const file = streams(pdf).find((s) => s.data.equals(face.file));
+    expect(file?.dict).toContain(`/Length1 ${face.fileLength}`);
+    expect(file?.dict.match(/\/Filter/g)).toHaveLength(1);
+    const [page] = await pdfPages(pdf);
+    expect(page).toContain('Xin chào Đỗ Thị Ỷ');
+  });
+
+  it('a glyph missing from a prepared subset fails loudly instead of printing a blank', () => {
+    const face = new PreparedFace(regular, []);
+    const doc = openDocument({ title: 'adapter', fonts });
+    shareFontWork(doc, 'regular', regular, (text) => wordRuns(regular).run(text), face);
+    doc.addPage();
+    expect(() => doc.font('regular').text('山', 50, 50)).toThrow(/not in the prepared font subset/);
+  });
+
+  it('pdfkit compresses through zlib.deflateSync, which withFastDeflate sets to level 1 for that call only', async () => {
+    const original = zlib.deflateSync;
+    const doc = openDocument({ title: 'adapter', fonts: fontFiles() });
+    doc.addPage();
+    doc.font('regular').fontSize(12).text('Xin chào', 50, 50);
+    const pdf = await toBuffer(doc); // ends the document inside withFastDeflate
+    expect(zlib.deflateSync).toBe(original);
+    const deflated = streams(pdf).filter((s) => s.dict.includes('/FlateDecode'));
+    expect(deflated.length).toBeGreaterThanOrEqual(3); // page content, font file, ToUnicode map
+    // zlib's header says the level: 78 01 is level 1 (78 9C would be pdfkit's default, level 6).
+    for (const s of deflated) expect(s.data.subarray(0, 2).toString('hex')).toBe('7801');
+    expect(() =>
+      withFastDeflate(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(zlib.deflateSync).toBe(original);
+  });
+
+  it("fontkit's includeGlyph answers the glyph's id in the subset", () => {
+    const subset = createSubset(regular);
+    const a = regular.glyphForCodePoint(0x41).id;
+    const b = regular.glyphForCodePoint(0x1ec7).id; // ệ
+    expect(subset.includeGlyph(a)).toBe(1);
+    expect(subset.includeGlyph(b)).toBe(2);
+    expect(subset.includeGlyph(a)).toBe(1);
+    const file = fontkit.create(Buffer.from(subset.encode())) as fontkit.Font; // a TrueType file
+    expect(file.numGlyphs).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fontkit decodes a glyph for every subset, and once through withDecodedGlyphs', () => {
+    // A font of its own, so that no glyph object is already wrapped.
+    const font = fontkit.create(readFileSync(FONT_FILES.regular)) as fontkit.Font;
+    const glyph = font.glyphForCodePoint(0x1ec7); // ệ, a composite: e + marks
+    const proto = Object.getPrototypeOf(glyph) as { _decode: () => unknown };
+    const decode = vi.spyOn(proto, '_decode');
+    try {
+      const subsetOf = (f: fontkit.Font) => {
+        const s = createSubset(f);
+        s.includeGlyph(glyph.id);
+        s.encode();
+      };
+      subsetOf(font);
+      const once = decode.mock.calls.length;
+      expect(once).toBeGreaterThan(0);
+      subsetOf(font);
+      expect(decode.mock.calls.length).toBe(2 * once);
+
+      const wrapped = withDecodedGlyphs(font);
+      subsetOf(wrapped);
+      const afterWrapped = decode.mock.calls.length;
+      subsetOf(wrapped);
+      subsetOf(wrapped);
+      expect(decode.mock.calls.length).toBe(afterWrapped);
+    } finally {
+      decode.mockRestore();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateStatusHistory, enrollments } from '../src/db/schema.ts';
-import type { Actor } from '../src/plugins/auth.ts';
+import type { Actor } from '../src/lib/actor.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { actors } from './helpers/seed.ts';
 
@@ -193,7 +193,7 @@ describe('placements', () => {
       method: 'POST',
       url: `/job-orders/${o.id}/selections`,
       as: partner,
-      payload: { candidateCode: c.code },
+      payload: { candidateCode: c.poolCode, contractStart: '2023-04-15', contractEnd: '2026-04-14' },
     });
     const { placementId } = sel.json();
     expect(
@@ -222,7 +222,8 @@ describe('placements', () => {
       as: center,
       payload: { homeEmployerId: employer.id, startedOn: '2026-04-01', position: 'Kỹ thuật viên' },
     });
-    expect(early.statusCode).toBe(400);
+    expect(early.statusCode).toBe(409);
+    expect(early.json().errors[0].path).toBe('startedOn');
     const re = await t.request({
       method: 'POST',
       url: `/candidates/${c.id}/reintegration`,

@@ -1,39 +1,51 @@
 /**
- * HTTP benchmarks on PostgreSQL:
- * - GET /candidates/:id through the whole stack (JWT, zod, service, prepared statement) against a bare
- *   Fastify route in the same process running the same single SQL query with the same driver;
+ * HTTP benchmarks on PostgreSQL, measured as deployed: the service started as `npm start` runs it (its
+ * own process, default log level `info` with its log written to a file, production mode), called with
+ * a center's token from POST /auth/login (checked per request against the user's token version), by a
+ * load generator in a process of its own (load.ts). The floor is a bare Fastify server in a process
+ * of its own (bare.ts) running the same SQL with the same driver. Service and floor are measured in
+ * alternating order (app–bare, bare–app, …), each sample after a warm-up, and the median ratio of the
+ * samples is the figure:
+ * - GET /candidates/:id over 100,000 candidates: ≥ 0.8 × the bare route;
+ * - GET /candidates?status=&homeProvinceCode=&limit=50 over 20,000 candidates: ≥ 0.5 × the bare route
+ *   running the same query and writing the same items;
  * - peak RSS of the service process through a 60 s mixed load (reads, writes, reports, PDFs).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import postgres from 'postgres';
-import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import { type BenchResult, benchConfig, benchEnv } from './lib.ts';
+import { type BenchResult, benchEnv } from './lib.ts';
+import type { LoadResult, LoadSpec } from './load.ts';
 
-const CANDIDATE_COLUMNS = `id, code, full_name, date_of_birth, gender, national_id, phone, home_province_code,
-  province_boundaries, home_province_2025, occupation_field, jlpt_level, consent_to_share, training_center_id,
-  status, version, created_at, updated_at`;
-
-/** 100,000 candidates in one training center, made in SQL. */
+/**
+ * Candidates in one training center, made in SQL, newest first one minute apart. With `varied`, the
+ * statuses (registered, training, ready) and home provinces (80, 01) alternate, so that a filter on
+ * both selects a sixth of them.
+ */
 export async function seedCandidates(
   url: string,
   count = 100_000,
+  varied = false,
 ): Promise<{ centerId: string; ids: string[] }> {
   const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
   await migrateDatabase(database);
   const sql = database.sql!;
   const [center] = await sql<{ id: string }[]>`
     insert into training_centers (name, province_code, serial_prefix) values ('Bench center', '80', 'BC') returning id`;
+  const status = varied ? sql`(array['registered','training','ready'])[g % 3 + 1]` : sql`'registered'`;
+  const province = varied ? sql`(array['80','01'])[g % 2 + 1]` : sql`'80'`;
   await sql`
     insert into candidates (full_name, name_search, date_of_birth, gender, national_id, phone, home_province_code,
-      province_boundaries, home_province_2025, occupation_field, jlpt_level, consent_to_share, training_center_id, status)
+      province_boundaries, home_province_2025, occupation_field, jlpt_level, consent_to_share, training_center_id,
+      status, created_at, updated_at)
     select 'Nguyễn Văn ' || g, 'nguyen van ' || g, date '1995-01-01' + (g % 3000), case when g % 3 = 0 then 'female' else 'male' end,
-      lpad(g::text, 12, '0'), '09' || lpad((g % 100000000)::text, 8, '0'), '80', '2025', '80', 'construction',
-      'N4', true, ${center!.id}, 'registered'
+      lpad(g::text, 12, '0'), '09' || lpad((g % 100000000)::text, 8, '0'), ${province}, '2025', ${province}, 'construction',
+      'N4', true, ${center!.id}, ${status}, now() - g * interval '1 minute', now() - g * interval '1 minute'
     from generate_series(1, ${count}) g`;
   await sql`analyze candidates`;
   const ids = (await sql<{ id: string }[]>`select id from candidates order by random() limit 5000`).map(
@@ -43,101 +55,295 @@ export async function seedCandidates(
   return { centerId: center!.id, ids };
 }
 
-async function load(
-  url: string,
-  paths: string[],
-  headers: Record<string, string>,
-  seconds: number,
-  connections = 50,
-) {
-  let i = 0;
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    headers,
-    requests: [
-      {
-        setupRequest: (req) => {
-          req.path = paths[i++ % paths.length]!;
-          return req;
-        },
-      },
-    ],
+/** A server process the benchmarks started, stopped with `stop()` (SIGTERM, then waits for its exit). */
+export interface Served {
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const randomPort = () => 39000 + Math.floor(Math.random() * 2000);
+
+async function stopChild(child: ChildProcess, name: string) {
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
   });
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0) console.error(`${name} exited with code ${code} after SIGTERM`);
+}
+
+async function waitForHealth(base: string, child: ChildProcess, path = '/health') {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}${path}`)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the server did not answer ${path}`);
+}
+
+export const BENCH_ADMIN = { email: 'bench@kakehashi.local', password: 'bench-password-0123456789' };
+
+/**
+ * The service as `npm start` runs it (package.json), in its own process, with the environment of
+ * `benchEnv` plus `env`. Its log (default level `info`: one line per request) goes to a file, as a
+ * deployment writes it somewhere; `LOG_LEVEL` in `env` overrides.
+ */
+export async function startService(url: string, env: Record<string, string> = {}): Promise<Served> {
+  const port = randomPort();
+  const base = `http://127.0.0.1:${port}`;
+  const logDir = mkdtempSync(join(tmpdir(), 'kh-bench-log-'));
+  const log = openSync(join(logDir, 'service.log'), 'a');
+  const { LOG_LEVEL: _quiet, ...deployed } = benchEnv(url, {
+    PORT: String(port),
+    ADMIN_EMAIL: BENCH_ADMIN.email,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+  });
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...deployed, ...env };
+  if (!env.LOG_LEVEL) delete childEnv.LOG_LEVEL;
+  // Exactly what `npm start` runs (package.json), so the figures are the deployed service's.
+  const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
+    env: childEnv,
+    stdio: ['ignore', log, 'inherit'],
+  });
+  try {
+    await waitForHealth(base, child);
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
   return {
-    rps: result.requests.average,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    p99: result.latency.p99,
+    base,
+    child,
+    stop: async () => {
+      await stopChild(child, 'the service');
+      closeSync(log);
+      rmSync(logDir, { recursive: true, force: true });
+    },
   };
 }
 
-export async function benchCandidateGet(url: string, seconds = 10): Promise<BenchResult[]> {
-  const { ids } = await seedCandidates(url);
-  const config = benchConfig(url, { DATABASE_POOL_SIZE: '10' });
-  const app = await buildApp(config, { logger: false });
-  const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  const token = app.signToken({
-    id: '00000000-0000-4000-8000-000000000001',
-    role: 'admin',
-    trainingCenterId: null,
-    provinceCode: null,
-    partnerId: null,
+/** The bare Fastify floor (bare.ts) in its own process, answering for `centerId`'s scope. */
+async function startBare(url: string, centerId: string): Promise<Served> {
+  const port = randomPort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/bare.ts'], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), BENCH_CENTER_ID: centerId },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  await waitForHealth(base, child, '/candidates/00000000-0000-4000-8000-000000000000');
+  return { base, child, stop: () => stopChild(child, 'the bare server') };
+}
 
-  // The floor: the same query, the same driver, a bare Fastify route.
-  const sql = postgres(url, { max: 10, onnotice: () => {} });
-  const bare = Fastify({ logger: false });
-  bare.get<{ Params: { id: string } }>('/bare/:id', async (request, reply) => {
-    const [row] = await sql.unsafe(
-      `select ${CANDIDATE_COLUMNS} from candidates where id = $1`,
-      [request.params.id],
-      { prepare: true },
-    );
-    if (!row) return reply.code(404).send({});
-    return row;
-  });
-  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
-
-  const appPaths = ids.map((id) => `/candidates/${id}`);
-  const barePaths = ids.map((id) => `/bare/${id}`);
-  const auth = { authorization: `Bearer ${token}` };
-  // Warm both up (JIT, prepared statements, connection pools), then measure them in alternating
-  // halves, so that a shared machine's drift in speed falls on both alike.
-  await load(appUrl, appPaths, auth, 2);
-  await load(bareUrl, barePaths, {}, 2);
-  const halves: { app: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }[] = [];
-  for (let round = 0; round < 2; round++) {
-    const half = Math.max(1, Math.round(seconds / 2));
-    const appHalf = await load(appUrl, appPaths, auth, half);
-    const bareHalf = await load(bareUrl, barePaths, {}, half);
-    halves.push({ app: appHalf, bare: bareHalf });
+/** Runs load.ts in its own process and returns what it measured. */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'kh-bench-load-'));
+  const file = join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify(spec));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/load.ts', file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the load generator exited with ${code}`);
+    return JSON.parse(out.trim().split('\n').at(-1)!) as LoadResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const sum = (side: 'app' | 'bare') => ({
-    rps: halves.reduce((n, h) => n + h[side].rps, 0) / halves.length,
-    non2xx: halves.reduce((n, h) => n + h[side].non2xx, 0),
-    errors: halves.reduce((n, h) => n + h[side].errors, 0),
+}
+
+async function postJson<T>(base: string, path: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
   });
-  const a = sum('app');
-  const b = sum('bare');
-  await app.close();
-  await bare.close();
-  await sql.end();
-  if (a.non2xx || a.errors)
-    throw new Error(`GET /candidates/:id answered ${a.non2xx} non-2xx and ${a.errors} errors`);
-  const ratio = a.rps / b.rps;
-  return [
-    {
-      name: 'GET /candidates/:id req/s (50 connections) vs bare Fastify + same query',
-      value: a.rps,
-      unit: 'req/s',
-      baseline: b.rps,
-      ratio,
-      target: 'ratio ≥ 0.6',
-      met: ratio >= 0.6,
-    },
-  ];
+  if (!res.ok) throw new Error(`POST ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A login token, as a client gets one (with the first password changed when the service asks). */
+export async function login(base: string, email: string, password: string): Promise<string> {
+  type Login = { token: string; user: { mustChangePassword?: boolean } };
+  const first = await postJson<Login>(base, '/auth/login', { email, password });
+  if (!first.user.mustChangePassword) return first.token;
+  const changed = `${password}-changed`;
+  await postJson(base, '/me/password', { currentPassword: password, newPassword: changed }, first.token);
+  return (await postJson<Login>(base, '/auth/login', { email, password: changed })).token;
+}
+
+/**
+ * A user of `role` made through the API by the bench admin, and its login token: what a client of
+ * that role sends, checked on every request against the user's token version.
+ */
+export async function userToken(
+  base: string,
+  user: { role: 'center'; trainingCenterId: string } | { role: 'province'; provinceCode: string },
+): Promise<string> {
+  const admin = await login(base, BENCH_ADMIN.email, BENCH_ADMIN.password);
+  const email = `bench-${user.role}-${Math.random().toString(36).slice(2, 8)}@kakehashi.local`;
+  const password = 'bench-user-password-0123';
+  await postJson(base, '/users', { ...user, email, password }, admin);
+  return login(base, email, password);
+}
+
+/** User + system CPU time of a process so far, in ms (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export interface RatioOptions {
+  /** Samples of each side (≥ 3), taken in alternating order. */
+  samples: number;
+  seconds: number;
+  connections?: number;
+}
+
+/**
+ * The service against the bare floor: a warm-up of each, then `samples` rounds, the side measured
+ * first alternating from round to round. Every sample runs its own load-generator process. Fails on
+ * any non-2xx answer or connection error.
+ */
+async function measureRatio(
+  label: string,
+  app: { base: string; pid: number; paths: string[]; headers: Record<string, string> },
+  bare: { base: string; pid: number; paths: string[] },
+  opts: RatioOptions,
+) {
+  const connections = opts.connections ?? 50;
+  const run = async (side: 'app' | 'bare', seconds: number) => {
+    const pid = side === 'app' ? app.pid : bare.pid;
+    const cpuBefore = cpuMs(pid);
+    const r = await runLoad({
+      url: side === 'app' ? app.base : bare.base,
+      paths: side === 'app' ? app.paths : bare.paths,
+      headers: side === 'app' ? app.headers : {},
+      seconds,
+      connections,
+    });
+    // CPU time of the server process per request: steadier than req/s on a busy machine.
+    return { ...r, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests) };
+  };
+  await run('app', 3);
+  await run('bare', 3);
+  type Sample = LoadResult & { cpuUs: number };
+  const rounds: { app: Sample; bare: Sample; ratio: number }[] = [];
+  for (let k = 0; k < opts.samples; k++) {
+    const order: ('app' | 'bare')[] = k % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
+    const got: Partial<Record<'app' | 'bare', Sample>> = {};
+    for (const side of order) {
+      const r = await run(side, opts.seconds);
+      if (r.non2xx || r.errors || r.timeouts)
+        throw new Error(
+          `${label} (${side}): ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`,
+        );
+      got[side] = r;
+    }
+    const ratio = got.app!.rps / got.bare!.rps;
+    rounds.push({ app: got.app!, bare: got.bare!, ratio });
+    console.error(
+      `  ${label} sample ${k + 1} (${order.join(' then ')}): app ${Math.round(got.app!.rps)} req/s (${Math.round(got.app!.cpuUs)} µs CPU/req), bare ${Math.round(got.bare!.rps)} req/s (${Math.round(got.bare!.cpuUs)} µs CPU/req), ratio ${ratio.toFixed(3)}`,
+    );
+  }
+  const ratios = rounds.map((r) => r.ratio);
+  return {
+    app: median(rounds.map((r) => r.app.rps)),
+    bare: median(rounds.map((r) => r.bare.rps)),
+    ratio: median(ratios),
+    lowest: Math.min(...ratios),
+    ratios,
+  };
+}
+
+function ratioResult(name: string, m: Awaited<ReturnType<typeof measureRatio>>, target: number): BenchResult {
+  return {
+    name: `${name} (median of ${m.ratios.length}: ${m.ratios.map((r) => r.toFixed(2)).join(' ')})`,
+    value: m.app,
+    unit: 'req/s',
+    baseline: m.bare,
+    ratio: m.ratio,
+    target: `ratio ≥ ${target}`,
+    met: m.ratio >= target,
+  };
+}
+
+/** GET /candidates/:id as a center, 50 connections, against the bare route. */
+export async function benchCandidateGet(url: string, opts: RatioOptions): Promise<BenchResult[]> {
+  const { centerId, ids } = await seedCandidates(url);
+  const service = await startService(url);
+  const bare = await startBare(url, centerId);
+  try {
+    const token = await userToken(service.base, { role: 'center', trainingCenterId: centerId });
+    const m = await measureRatio(
+      'GET /candidates/:id',
+      {
+        base: service.base,
+        pid: service.child.pid!,
+        paths: ids.map((id) => `/candidates/${id}`),
+        headers: { authorization: `Bearer ${token}` },
+      },
+      { base: bare.base, pid: bare.child.pid!, paths: ids.map((id) => `/candidates/${id}`) },
+      opts,
+    );
+    return [ratioResult('GET /candidates/:id as a center, 50 conn., vs bare Fastify + same query', m, 0.8)];
+  } finally {
+    await service.stop();
+    await bare.stop();
+  }
+}
+
+export const LIST_QUERY = '/candidates?status=registered&homeProvinceCode=80&limit=50';
+
+/** A filtered page of 50 as a center, over 20,000 candidates, against the bare route. */
+export async function benchCandidateList(url: string, opts: RatioOptions): Promise<BenchResult[]> {
+  const { centerId } = await seedCandidates(url, 20_000, true);
+  const service = await startService(url);
+  const bare = await startBare(url, centerId);
+  try {
+    const token = await userToken(service.base, { role: 'center', trainingCenterId: centerId });
+    const headers = { authorization: `Bearer ${token}` };
+    // The same page on both sides, item for item.
+    const [a, b] = await Promise.all([
+      fetch(`${service.base}${LIST_QUERY}`, { headers }).then((r) => r.json()),
+      fetch(`${bare.base}${LIST_QUERY}`).then((r) => r.json()),
+    ]);
+    const ids = (page: { items: { id: string }[] }) => page.items.map((i) => i.id).join();
+    if (a.items.length !== 50 || ids(a) !== ids(b) || a.nextCursor !== b.nextCursor)
+      throw new Error('the service and the bare route do not answer the same page');
+    const m = await measureRatio(
+      'GET /candidates?status&homeProvinceCode&limit=50',
+      { base: service.base, pid: service.child.pid!, paths: [LIST_QUERY], headers },
+      { base: bare.base, pid: bare.child.pid!, paths: [LIST_QUERY] },
+      opts,
+    );
+    return [
+      ratioResult(
+        'GET /candidates?status=&homeProvinceCode=&limit=50 (20,000 rows) as a center vs bare',
+        m,
+        0.5,
+      ),
+    ];
+  } finally {
+    await service.stop();
+    await bare.stop();
+  }
 }
 
 /** Peak RSS (VmHWM) of a process, in MB. */
@@ -147,51 +353,17 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function waitForHealth(base: string, child: ChildProcess) {
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the service did not answer /health');
-}
-
 /**
  * A 60 s mixed load against the service started as `npm start` would (its own process): candidate
  * reads and lists, registrations, the province-share report and certificate PDFs. Reports the peak
  * RSS of that process, and fails on any 5xx or connection error.
  */
 export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]> {
-  const port = 39000 + Math.floor(Math.random() * 500);
-  const base = `http://127.0.0.1:${port}`;
-  const password = 'bench-password-0123456789';
-  // Exactly what `npm start` runs (package.json), so the figure is the deployed service's.
-  const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      ...benchEnv(url, {
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        ADMIN_EMAIL: 'bench@kakehashi.local',
-        ADMIN_PASSWORD: password,
-      }),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const service = await startService(url);
+  const { base, child } = service;
   try {
-    await waitForHealth(base, child);
-    const login = (await (
-      await fetch(`${base}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'bench@kakehashi.local', password }),
-      })
-    ).json()) as { token: string };
-    const headers = { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' };
+    const token = await login(base, BENCH_ADMIN.email, BENCH_ADMIN.password);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     const ids = (await sql<{ id: string }[]>`select id from candidates order by random() limit 1000`).map(
       (r) => r.id,
@@ -273,14 +445,8 @@ export async function benchRss(url: string, seconds = 60): Promise<BenchResult[]
       },
     ];
   } finally {
-    // Stop the service and wait for it to finish closing before its database is dropped.
-    const exited = new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) resolve(child.exitCode);
-      else child.once('exit', (code) => resolve(code));
-    });
-    child.kill('SIGTERM');
-    const code = await exited;
-    if (code !== 0) console.error(`the service exited with code ${code} after SIGTERM`);
+    // Stopped and waited for before its database is dropped.
+    await service.stop();
   }
 }
 
@@ -304,7 +470,62 @@ async function makeCertificate(
     hours: 74,
     trainingCenterId: centerId,
   });
-  const enrollment = await post(`/courses/${course.id}/enrollments`, { candidateId });
+  // The course has ended: entered as a late entry of a past enrollment.
+  const enrollment = await post(`/courses/${course.id}/enrollments`, {
+    candidateId,
+    lateEntryReason: 'bench: past orientation course',
+  });
   await post(`/enrollments/${enrollment.id}/result`, { outcome: 'passed', score: 90 });
   return (await post('/certificates', { enrollmentId: enrollment.id })).id;
+}
+
+/**
+ * The filtered province-share report (women, TITP 1, to Japan) through HTTP, as a province officer
+ * with a login token, from `connections` concurrent clients cycling through the report ranges of
+ * reports.ts, on the seeded national-volume database `url`. p95 over every request.
+ */
+export async function benchProvinceShareHttp(
+  url: string,
+  ranges: readonly { from: string; to: string }[],
+  seconds = 15,
+  connections = 4,
+): Promise<BenchResult[]> {
+  const service = await startService(url);
+  try {
+    const token = await userToken(service.base, { role: 'province', provinceCode: '01' });
+    const paths = ranges.map(
+      (r) =>
+        `/reports/province-share?from=${r.from}&to=${r.to}&gender=female&program=titp_1&destinationCountry=JP`,
+    );
+    const spec = { url: service.base, paths, headers: { authorization: `Bearer ${token}` }, connections };
+    await runLoad({ ...spec, seconds: 3 });
+    const r = await runLoad({ ...spec, seconds, latencies: true });
+    if (r.non2xx || r.errors || r.timeouts)
+      throw new Error(
+        `province-share over HTTP: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`,
+      );
+    const name = `reports: province-share (filtered) over HTTP as a province officer, ${connections} clients (${Math.round(r.rps)} req/s)`;
+    return [
+      {
+        name: `${name} p95`,
+        value: r.p95,
+        unit: 'ms',
+        baseline: null,
+        ratio: null,
+        target: '≤ 100 ms',
+        met: r.p95 <= 100,
+      },
+      {
+        name: `${name} p50`,
+        value: r.p50,
+        unit: 'ms',
+        baseline: null,
+        ratio: null,
+        target: 'info',
+        met: true,
+      },
+    ];
+  } finally {
+    await service.stop();
+  }
 }

@@ -3,13 +3,19 @@
  * same run on this machine, printed as a table and as one JSON line.
  *
  * Runs on PostgreSQL: each part gets a fresh database on BENCH_SERVER_URL (default the local server,
- * postgres@127.0.0.1:5432). `--only http,import,reports,pdf,rss` picks parts; `--candidates N` sets
+ * postgres@127.0.0.1:5432). `--only http,import,import-memory,reports,pdf,rss` picks parts; `--candidates N` sets
  * the report volume (default 1,000,000); `--quick` shortens the load runs.
  */
 import { parseArgs } from 'node:util';
-import { benchCandidateGet, benchRss, seedCandidates } from './http.ts';
-import { benchImport } from './import.ts';
-import { type BenchResult, printTable, scratchDatabase } from './lib.ts';
+import {
+  benchCandidateGet,
+  benchCandidateList,
+  benchProvinceShareHttp,
+  benchRss,
+  seedCandidates,
+} from './http.ts';
+import { benchImport, benchImportMemory } from './import.ts';
+import { type BenchResult, DEFAULT_SERVER, describe, printTable, scratchDatabase } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -18,7 +24,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
   },
 });
-const parts = new Set((values.only ?? 'http,import,reports,pdf,rss').split(','));
+const parts = new Set((values.only ?? 'http,import,import-memory,reports,pdf,rss').split(','));
 const quick = values.quick;
 const results: BenchResult[] = [];
 
@@ -35,7 +41,11 @@ async function part(name: string, fn: () => Promise<BenchResult[]>) {
   if (!parts.has(name)) return;
   console.error(`… ${name}`);
   const started = performance.now();
-  results.push(...(await fn()));
+  const got = await fn();
+  results.push(...got);
+  // Each line as soon as it is measured: the figure, its target, pass or fail.
+  for (const r of got)
+    console.error(`  ${r.met ? 'PASS' : 'FAIL'}  ${r.name}: ${describe(r)}; target ${r.target}`);
   console.error(`  ${name} done in ${Math.round((performance.now() - started) / 1000)} s`);
 }
 
@@ -45,11 +55,22 @@ await part('pdf', async () => {
   const { benchPdf } = await import('./pdf.ts');
   return benchPdf();
 });
-await part('http', () => withDatabase((url) => benchCandidateGet(url, quick ? 5 : 10)));
-await part('import', () => withDatabase((url) => benchImport(url, quick ? 20_000 : 100_000)));
+// Each HTTP ratio: ≥ 3 samples of each side in alternating order, the median (see http.ts).
+const samples = { samples: quick ? 3 : 5, seconds: quick ? 4 : 8 };
+await part('http', async () => [
+  ...(await withDatabase((url) => benchCandidateGet(url, samples))),
+  ...(await withDatabase((url) => benchCandidateList(url, samples))),
+]);
+// Three samples of each side, COPY and the API in alternating order, the median ratio (import.ts).
+await part('import', () => withDatabase((url) => benchImport(url, quick ? 20_000 : 100_000, 3)));
+await part('import-memory', () => withDatabase((url) => benchImportMemory(url)));
 await part('reports', async () => {
-  const { benchReports } = await import('./reports.ts');
-  return benchReports({ candidates: Number(values.candidates) });
+  const { BENCH_DATABASE, BENCH_RANGES, benchReports } = await import('./reports.ts');
+  const inProcess = await benchReports({ candidates: Number(values.candidates) });
+  // The same database (seeded by benchReports), through HTTP as deployed.
+  const url = new URL(process.env.BENCH_SERVER_URL ?? DEFAULT_SERVER);
+  url.pathname = `/${BENCH_DATABASE}`;
+  return [...inProcess, ...(await benchProvinceShareHttp(url.toString(), BENCH_RANGES, quick ? 8 : 20))];
 });
 await part('rss', () =>
   withDatabase(async (url) => {

@@ -63,6 +63,14 @@ export function percentile(sorted: number[], p: number): number {
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** "5,120 req/s vs 6,010 req/s: ratio 0.852", or the value alone where there is no baseline. */
+export function describe(r: BenchResult): string {
+  const v = `${round(r.value).toLocaleString('en')} ${r.unit}`;
+  if (r.baseline === null) return v;
+  const ratio = r.ratio === null ? '' : `: ratio ${round(r.ratio, 3)}`;
+  return `${v} vs ${round(r.baseline).toLocaleString('en')} ${r.unit}${ratio}`;
+}
+
 export function printTable(results: BenchResult[]) {
   const rows = results.map((r) => [
     r.name,

@@ -19,11 +19,11 @@ import postgres from 'postgres';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { queryRows } from '../../src/db/query.ts';
+import type { Actor } from '../../src/lib/actor.ts';
 import { createReferenceService } from '../../src/modules/reference/reference.service.ts';
 import { createReportService } from '../../src/modules/reports/reports.service.ts';
-import type { Actor } from '../../src/plugins/auth.ts';
 import { seedVolume } from '../seed-volume.ts';
-import { type BenchResult, benchConfig, DEFAULT_SERVER, percentile, round } from './lib.ts';
+import { type BenchResult, DEFAULT_SERVER, percentile, round } from './lib.ts';
 
 export const BENCH_DATABASE = 'kh_bench_reports';
 const TARGET_MS = 100;
@@ -198,8 +198,7 @@ export async function benchReports(arg: string | BenchReportsOptions = {}): Prom
     await migrateDatabase(database);
     const { db } = database;
     const reference = await createReferenceService({ db });
-    const config = benchConfig(url);
-    const reports = createReportService({ db, reference, config });
+    const reports = createReportService({ db, reference });
     const [volume] = await queryRows<{ candidates: number; departures: number }>(
       db,
       sql`select (select count(*) from candidates)::int as candidates,

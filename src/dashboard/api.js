@@ -68,9 +68,20 @@ function fileName(response, fallback) {
   return match ? match[1] : fallback;
 }
 
-/** Fetches a report as CSV with the bearer header and hands it to the browser as a file. */
-export async function downloadCsv(path, params, fallbackName) {
-  const response = await call(withQuery(path, { ...params, format: 'csv' }), { accept: 'text/csv' });
+const ACCEPT = { csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+/**
+ * Fetches a report as a file (CSV or XLSX) with the bearer header, headers and labels in `lang`
+ * (Vietnamese Excel: semicolons and decimal commas), and hands it to the browser.
+ */
+export async function downloadFile(path, params, fallbackName, { format = 'csv', lang } = {}) {
+  const query = {
+    ...params,
+    format,
+    ...(lang ? { lang } : {}),
+    ...(format === 'csv' && lang === 'vi' ? { sep: 'semicolon' } : {}),
+  };
+  const response = await call(withQuery(path, query), { accept: ACCEPT[format] });
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

@@ -1,18 +1,12 @@
-import { ApiError, clearToken, downloadCsv, getJson, getToken, login, me } from './api.js';
+import { ApiError, clearToken, downloadFile, getJson, getToken, login, me } from './api.js';
 import { COLORS, destroyChart, drawBarChart } from './charts.js';
 import { formatCount, formatPercent, initialLanguage, language, setLanguage, t } from './i18n.js';
+import { CANDIDATE_STATUSES } from './vocabulary.js';
 
 const $ = (selector) => document.querySelector(selector);
 
-const PIPELINE_STAGES = [
-  'registered',
-  'training',
-  'ready',
-  'selected',
-  'departed',
-  'returned',
-  'reintegrated',
-];
+/** The pipeline's stages: every status but `withdrawn`, which leaves it (shown in the table only). */
+const PIPELINE_STAGES = CANDIDATE_STATUSES.filter((s) => s !== 'withdrawn');
 
 const state = {
   user: null,
@@ -30,10 +24,20 @@ const state = {
 const provinceLabel = (row) => (row.attributable === false ? `${row.provinceName} *` : row.provinceName);
 const minus = (a, b) => (a === null || b === null ? null : a - b);
 
+/** The note under a report whose small counts were withheld (partners), or false. */
+const suppressedNote = (report) =>
+  (report.totals.suppressed || report.rows.some((r) => r.suppressed)) && t('suppressedNote');
+/** The notes under a province report: unsplittable merged provinces, withheld counts. */
+const provinceNotes = (report) => [
+  report.rows.some((r) => r.attributable === false) && t('notAttributable'),
+  suppressedNote(report),
+];
+const rangeAndBoundaries = () => ({ ...range(), boundaries: state.filters.boundaries });
+
 const REPORTS = {
   share: {
     path: '/reports/province-share',
-    params: () => ({ ...range(), boundaries: state.filters.boundaries }),
+    params: rangeAndBoundaries,
     titleKey: 'shareTitle',
     view(report) {
       const rows = report.rows;
@@ -76,10 +80,7 @@ const REPORTS = {
             formatPercent(report.totals.japanShare),
           ],
         },
-        notes: [
-          rows.some((r) => r.attributable === false) && t('notAttributable'),
-          (report.totals.suppressed || rows.some((r) => r.suppressed)) && t('suppressedNote'),
-        ],
+        notes: provinceNotes(report),
       };
     },
   },
@@ -104,7 +105,7 @@ const REPORTS = {
           rows: rows.map((r) => [name(r), formatCount(r.departed)]),
           foot: [t('total'), formatCount(report.totals.departed)],
         },
-        notes: [(report.totals.suppressed || rows.some((r) => r.suppressed)) && t('suppressedNote')],
+        notes: [suppressedNote(report)],
       };
     },
   },
@@ -140,14 +141,14 @@ const REPORTS = {
           rows: report.rows.map((r) => [label(r), formatCount(r.candidates)]),
           foot: [t('total'), formatCount(report.totals.candidates)],
         },
-        notes: [(report.totals.suppressed || report.rows.some((r) => r.suppressed)) && t('suppressedNote')],
+        notes: [suppressedNote(report)],
       };
     },
   },
 
   reintegration: {
     path: '/reports/reintegration',
-    params: () => ({ ...range(), boundaries: state.filters.boundaries }),
+    params: rangeAndBoundaries,
     titleKey: 'reintTitle',
     view(report) {
       const rows = report.rows;
@@ -183,10 +184,7 @@ const REPORTS = {
             formatPercent(report.totals.rate),
           ],
         },
-        notes: [
-          rows.some((r) => r.attributable === false) && t('notAttributable'),
-          (report.totals.suppressed || rows.some((r) => r.suppressed)) && t('suppressedNote'),
-        ],
+        notes: provinceNotes(report),
       };
     },
   },
@@ -322,6 +320,14 @@ async function showDashboard() {
   who.hidden = false;
   who.dataset.email = user.email;
   who.textContent = t('signedInAs', { email: user.email, role: t(`role_${user.role}`) });
+  $('#monthly').hidden = user.role === 'partner';
+  if (!$('#monthly-month').value) {
+    // Last month: the list a department files at the start of a month.
+    const d = new Date();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() - 1);
+    $('#monthly-month').value = d.toISOString().slice(0, 7);
+  }
   state.province = null;
   if (user.provinceCode) {
     try {
@@ -417,7 +423,7 @@ for (const button of document.querySelectorAll('[data-csv]')) {
     const report = REPORTS[button.dataset.csv];
     button.disabled = true;
     try {
-      await downloadCsv(report.path, report.params(), `${button.dataset.csv}.csv`);
+      await downloadFile(report.path, report.params(), `${button.dataset.csv}.csv`, { lang: language() });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return signOut(t('sessionExpired'));
       setStatus('downloadFailed', { detail: err.message });
@@ -426,6 +432,26 @@ for (const button of document.querySelectorAll('[data-csv]')) {
     }
   });
 }
+
+// The monthly list of departed and returned workers (names people: not shown to partners).
+$('#monthly-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const button = $('#monthly-download');
+  const month = $('#monthly-month').value;
+  if (!month) return;
+  button.disabled = true;
+  try {
+    await downloadFile('/reports/monthly-workers', { month }, `monthly-workers_${month}.xlsx`, {
+      format: 'xlsx',
+      lang: language(),
+    });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return signOut(t('sessionExpired'));
+    setStatus('downloadFailed', { detail: err.message });
+  } finally {
+    button.disabled = false;
+  }
+});
 
 // ---------------------------------------------------------------------------------------------
 // Start: the saved language, and the session of this tab if there is one.

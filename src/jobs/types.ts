@@ -23,15 +23,3 @@ export interface JobDefinition {
   description: string;
   run(ctx: JobContext): Promise<JobResult>;
 }
-
-/** The calendar date in Viet Nam (UTC+7, no daylight saving) at an instant: deadlines are local dates. */
-export function vietnamDate(at: Date): string {
-  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** `date` plus `days` calendar days, both `YYYY-MM-DD`. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}

@@ -29,6 +29,14 @@ export const forbidden = (detail = 'Your role may not do this.') =>
   new AppError(403, 'forbidden', 'Forbidden', detail);
 export const notFound = (what: string) =>
   new AppError(404, 'not-found', 'Not Found', `${what} was not found.`);
+/** A body over a size limit (JSON_BODY_LIMIT_BYTES, IMPORT_LIMIT_BYTES): refused before it is parsed. */
+export const payloadTooLarge = (limitBytes: number) =>
+  new AppError(
+    413,
+    'payload-too-large',
+    'Payload Too Large',
+    `The body is larger than this service accepts here (at most ${limitBytes} bytes).`,
+  );
 export const conflict = (detail: string, errors?: FieldError[]) =>
   new AppError(409, 'conflict', 'Conflict', detail, errors);
 export const staleVersion = (entity: string, current: number) =>

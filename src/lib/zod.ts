@@ -1,3 +1,4 @@
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 /**
@@ -39,3 +40,15 @@ export { z };
 /** A calendar date `YYYY-MM-DD` that exists (rejects 2025-02-30). */
 export const isoDate = z.iso.date();
 export const uuid = z.uuid();
+
+/**
+ * fastify-type-provider-zod's validator compiler, with every query-string object schema made strict:
+ * an unknown query parameter is a 400 naming it on every route, not silently ignored. (Bodies keep
+ * the strictness their schema declares.)
+ */
+export const strictQueryValidatorCompiler: typeof validatorCompiler = (route) =>
+  validatorCompiler(
+    route.httpPart === 'querystring' && route.schema instanceof z.ZodObject
+      ? { ...route, schema: route.schema.strict() }
+      : route,
+  );

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
-import { dateJa, dateVi, dateViLong } from './format.ts';
+import { dateJa, dateVi, dateViLong, numberJa, numberVi } from './format.ts';
+import { withFastDeflate } from './pdfkit-adapter.ts';
 import {
   facesCovering,
   type LoadedTemplate,
@@ -8,9 +9,8 @@ import {
   newDocument,
   type RenderContext,
   renderPage,
-  withFastDeflate,
 } from './template.ts';
-import { labelOf, vocab } from './vocabulary.ts';
+import { documentStrings, labelOf, vocab } from './vocabulary.ts';
 
 export type CertificateType = 'training_completion' | 'orientation';
 
@@ -33,25 +33,24 @@ export interface CertificateData {
   centerName: string;
   centerProvince: string;
   licenseNo: string | null;
+  /** The center's director, printed under the signature space (training_centers.directorName). */
+  directorName?: string | null;
 }
 
 let template: LoadedTemplate | undefined;
 const certificateTemplate = () => {
   template ??= loadTemplate('certificate', {
+    strings: documentStrings('certificate'),
     prepare: {
       vocabulary: [
         ...Object.values(vocab().courseKinds).flatMap((l) => [l.vi, l.ja, l.en]),
         dateJa('2000-01-01') ?? '',
+        '点',
       ],
     },
   });
   return template;
 };
-
-function formatScore(score: number | null): string | null {
-  if (score === null || score === undefined) return null;
-  return String(Number(score));
-}
 
 function certificateContext(c: CertificateData): RenderContext {
   const t = certificateTemplate();
@@ -64,6 +63,7 @@ function certificateContext(c: CertificateData): RenderContext {
       verifyUrl: c.verifyUrl,
       holderName: c.holderName.normalize('NFC'),
       dateOfBirth: dateVi(c.holderBirthDate),
+      dateOfBirthJa: dateJa(c.holderBirthDate),
       courseName: c.courseName,
       courseKindVi: kind?.vi ?? null,
       courseKindJa: kind?.ja ?? null,
@@ -71,11 +71,16 @@ function certificateContext(c: CertificateData): RenderContext {
       hours: c.courseHours,
       startsOn: dateVi(c.courseStartsOn),
       endsOn: dateVi(c.courseEndsOn),
-      score: formatScore(c.score),
+      startsOnJa: dateJa(c.courseStartsOn),
+      endsOnJa: dateJa(c.courseEndsOn),
+      // Vietnamese writes a decimal comma (82,5), Japanese a point (82.5点).
+      scoreVi: numberVi(c.score),
+      scoreJa: c.score === null || c.score === undefined ? null : `${numberJa(c.score)}点`,
       jlptLevel: c.jlptLevel,
       centerName: c.centerName,
       centerProvince: c.centerProvince,
       licenseNo: c.licenseNo,
+      directorName: c.directorName?.normalize('NFC') ?? null,
       issuedPlace: c.centerProvince,
       issuedOnVi: dateViLong(c.issuedOn),
       issuedOnJa: dateJa(c.issuedOn),
@@ -148,5 +153,6 @@ export async function warmUpCertificates(): Promise<void> {
     centerName: 'Trung tâm',
     centerProvince: 'Hà Nội',
     licenseNo: '1',
+    directorName: 'Nguyễn Văn B',
   });
 }

@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import type * as fontkit from 'fontkit';
-import { type PdfkitEmbeddedFont, type WordRuns, wordRuns } from './fonts.ts';
+import { type WordRuns, wordRuns } from './fonts.ts';
+import { createSubset, type PreparedSubset } from './pdfkit-adapter.ts';
 
 /**
  * A font subset made once per template and weight, and embedded as-is in every document printed from
@@ -9,7 +10,7 @@ import { type PdfkitEmbeddedFont, type WordRuns, wordRuns } from './fonts.ts';
  * letter of Vietnamese and ASCII. pdfkit otherwise subsets and compresses each
  * font again for every document — ~40 % of the time a certificate took. A document whose text needs a
  * glyph the subset lacks (a name in Japanese, a rare letter) is printed the ordinary way; see `covers`,
- * which template.ts asks before a document (or a batch) is begun.
+ * which template.ts asks before a document (or a batch) is begun. pdfkit-adapter.ts embeds it.
  */
 
 /** Every letter of Vietnamese (NFC), ASCII and the punctuation the templates and renderers write. */
@@ -20,12 +21,12 @@ const BASE_TEXT = [
   '–—‘’“”…·',
 ].join('');
 
-export class PreparedFace {
+export class PreparedFace implements PreparedSubset {
   /** Glyph id in the font → glyph id in the subset. */
-  private readonly gids = new Map<number, number>();
+  readonly gids = new Map<number, number>();
   /** The subset as a TrueType file, deflated once. */
-  private readonly file: Buffer;
-  private readonly fileLength: number;
+  readonly file: Buffer;
+  readonly fileLength: number;
   /** The font's word runs, shared with every document (fonts.ts). */
   private readonly runs: WordRuns;
   private readonly scale: number;
@@ -34,20 +35,16 @@ export class PreparedFace {
    * are used and writes the widths out whole (the /W array), so they must have no holes; given
    * complete, they are only read and can be shared by every document.
    */
-  private readonly widths: number[] = [];
-  private readonly unicode: number[][] = [];
+  readonly widths: number[] = [];
+  readonly unicode: number[][] = [];
   /** The ToUnicode CMap of the whole subset (what makes the text copyable), deflated once. */
-  private readonly toUnicode: Buffer;
+  readonly toUnicode: Buffer;
 
   constructor(
     readonly font: fontkit.Font,
     texts: Iterable<string>,
   ) {
-    // fontkit's typings say includeGlyph returns a boolean; it returns the glyph's id in the subset.
-    const subset = font.createSubset() as unknown as {
-      includeGlyph(id: number): number;
-      encode(): Uint8Array;
-    };
+    const subset = createSubset(font);
     this.scale = 1000 / font.unitsPerEm;
     this.runs = wordRuns(font);
     const include = (glyph: fontkit.Glyph) => {
@@ -84,50 +81,6 @@ export class PreparedFace {
       }
     }
     return true;
-  }
-
-  /**
-   * Makes pdfkit's font object of one document use this subset: glyph ids map through the prepared
-   * table, and the font file and its ToUnicode map are written already deflated (a `Filter` on the
-   * stream keeps pdfkit from compressing them again).
-   */
-  attach(embedded: PdfkitEmbeddedFont): void {
-    if (embedded.font !== this.font) throw new Error('PreparedFace.attach: a different font');
-    if (embedded.scale !== this.scale) throw new Error('PreparedFace.attach: unexpected scale');
-    const { gids, file, fileLength } = this;
-    embedded.subset = {
-      cff: null,
-      includeGlyph(id: number) {
-        const gid = gids.get(id);
-        // `covers` was asked before the document was begun; a miss here is a bug, not bad input.
-        if (gid === undefined) throw new Error(`glyph ${id} is not in the prepared font subset`);
-        return gid;
-      },
-      encode: () => file,
-    };
-    embedded.widths = this.widths;
-    embedded.unicode = this.unicode;
-    const toUnicode = this.toUnicode;
-    embedded.toUnicodeCmap = function (this: PdfkitEmbeddedFont) {
-      const cmap = this.document.ref({ Filter: 'FlateDecode' }) as { end(chunk: Uint8Array): void };
-      cmap.end(toUnicode);
-      return cmap;
-    };
-    const embed = embedded.embed;
-    embedded.embed = function (this: PdfkitEmbeddedFont) {
-      // The first object pdfkit's embed() creates is the font file stream.
-      const doc = this.document;
-      const ref = doc.ref;
-      doc.ref = (data?: Record<string, unknown>) => {
-        doc.ref = ref;
-        return ref.call(doc, { ...data, Filter: 'FlateDecode', Length1: fileLength });
-      };
-      try {
-        return embed.call(this);
-      } finally {
-        doc.ref = ref;
-      }
-    };
   }
 }
 

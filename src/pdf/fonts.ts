@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
+import { type FontSource, type ScaledRun, withDecodedGlyphs } from './pdfkit-adapter.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -16,28 +17,7 @@ export const FONT_FILES = {
 
 export type FontName = keyof typeof FONT_FILES;
 
-/** What pdfkit's `registerFont` is given: a fontkit font object (pdfkit 0.20 accepts one), or a file path. */
-export type FontSource = fontkit.Font | string;
-
-/** A word as pdfkit lays it out: glyphs and positions scaled to 1/1000 em. Only read once made. */
-export interface ScaledRun {
-  glyphs: fontkit.Glyph[];
-  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[];
-  advanceWidth: number;
-}
-
-/** The members of pdfkit's (internal) per-document font object that this project replaces. */
-export interface PdfkitEmbeddedFont {
-  font: fontkit.Font;
-  scale: number;
-  document: { ref(data?: Record<string, unknown>): unknown };
-  subset: unknown;
-  widths: number[];
-  unicode: number[][];
-  embed(): unknown;
-  layoutCached(text: string): ScaledRun;
-  toUnicodeCmap(): unknown;
-}
+export type { FontSource };
 
 const RUN_CACHE_LIMIT = 20_000;
 
@@ -73,13 +53,6 @@ export class WordRuns {
     }
     return run;
   }
-
-  /** Makes one document's font object take its word runs from here. */
-  attach(embedded: PdfkitEmbeddedFont): void {
-    if (embedded.font !== this.font || embedded.scale !== this.scale)
-      throw new Error('WordRuns.attach: a different font');
-    embedded.layoutCached = (text: string) => this.run(text);
-  }
 }
 
 const wordRunsByFont = new WeakMap<fontkit.Font, WordRuns>();
@@ -92,38 +65,6 @@ export function wordRuns(font: fontkit.Font): WordRuns {
     wordRunsByFont.set(font, runs);
   }
   return runs;
-}
-
-/**
- * Subsetting asks each glyph for its decoded outline only to learn whether it is a composite (most
- * precomposed Vietnamese letters are: base + mark) and which glyphs it is built from. fontkit keeps
- * glyph objects but decodes them again for every document, so the decoded form is kept on the glyph.
- */
-function withDecodedGlyphs(font: fontkit.Font): fontkit.Font {
-  const wrapped = Object.create(font) as fontkit.Font;
-  const decoded = new WeakSet<object>();
-  Object.defineProperty(wrapped, 'getGlyph', {
-    value(id: number, codePoints?: number[]) {
-      const glyph = font.getGlyph.call(wrapped, id, codePoints) as fontkit.Glyph & {
-        _decode?: () => unknown;
-      };
-      if (glyph && typeof glyph._decode === 'function' && !decoded.has(glyph)) {
-        decoded.add(glyph);
-        const decode = glyph._decode;
-        let done = false;
-        let result: unknown;
-        glyph._decode = function (this: unknown) {
-          if (!done) {
-            result = decode.call(this);
-            done = true;
-          }
-          return result;
-        };
-      }
-      return glyph;
-    },
-  });
-  return wrapped;
 }
 
 let shared: Record<FontName, FontSource> | undefined;

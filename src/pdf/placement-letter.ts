@@ -15,10 +15,14 @@ export interface PlacementLetterData {
   prefectureEn: string | null;
   municipality: string | null;
   employerName: string;
+  /** The employer in Latin letters, printed after the Japanese name when present. */
+  employerNameLatin?: string | null;
   program: string;
   field: string;
   contractStart: string | null;
   contractEnd: string | null;
+  /** Monthly wage in yen, printed when known. */
+  monthlyWageJpy?: number | null;
   /** The actual departure date, or else the planned one. */
   departedOn: string | null;
   plannedDeparture: string | null;
@@ -58,13 +62,19 @@ export function placementLetterPdf(
       countryJa: country?.ja ?? null,
       prefecture: p.prefectureJa ? `${p.prefectureJa}${p.prefectureEn ? ` (${p.prefectureEn})` : ''}` : null,
       municipality: p.municipality,
-      employerName: p.employerName.normalize('NFC'),
+      employerName: p.employerNameLatin
+        ? `${p.employerName.normalize('NFC')} (${p.employerNameLatin.normalize('NFC')})`
+        : p.employerName.normalize('NFC'),
       programVi: program?.vi ?? null,
       programJa: program?.ja ?? null,
       fieldVi: field?.vi ?? null,
       fieldJa: field?.ja ?? null,
       contractStart: dateVi(p.contractStart),
       contractEnd: dateVi(p.contractEnd),
+      contractStartJa: dateJa(p.contractStart),
+      contractEndJa: dateJa(p.contractEnd),
+      wageVi: p.monthlyWageJpy ? `${p.monthlyWageJpy.toLocaleString('vi-VN')} ¥` : null,
+      wageJa: p.monthlyWageJpy ? `月額 ${p.monthlyWageJpy.toLocaleString('ja-JP')}円` : null,
       departure,
       centerName: p.centerName,
       centerProvince: p.centerProvince,

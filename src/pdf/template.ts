@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
-import PDFDocument from 'pdfkit';
 import { z } from '../lib/zod.ts';
 import { PreparedFace } from './embedding.ts';
-import { type FontName, type FontSource, type PdfkitEmbeddedFont, wordRuns } from './fonts.ts';
+import { type FontName, type FontSource, wordRuns } from './fonts.ts';
+import { openDocument, shareFontWork, withFastDeflate } from './pdfkit-adapter.ts';
 import { drawQr } from './qr.ts';
 
 /**
@@ -260,6 +259,8 @@ export interface TemplateOptions {
    * words), so that documents using them still fit the prepared subset.
    */
   prepare?: { vocabulary: string[] };
+  /** Strings kept outside the template (templates/vocabulary.json); the template's own take precedence. */
+  strings?: Record<Lang, Record<string, string>>;
 }
 
 export function loadTemplate(name: string, options: TemplateOptions = {}): LoadedTemplate {
@@ -303,9 +304,9 @@ export function loadTemplate(name: string, options: TemplateOptions = {}): Loade
       const v = variant ? def.variants[variant] : undefined;
       if (variant && !v) throw new Error(`Template ${name} has no variant ${variant}`);
       s = {
-        vi: { ...def.strings.vi, ...v?.vi },
-        ja: { ...def.strings.ja, ...v?.ja },
-        en: { ...def.strings.en, ...v?.en },
+        vi: { ...options.strings?.vi, ...def.strings.vi, ...v?.vi },
+        ja: { ...options.strings?.ja, ...def.strings.ja, ...v?.ja },
+        en: { ...options.strings?.en, ...def.strings.en, ...v?.en },
       };
       variantStrings.set(key, s);
     }
@@ -441,26 +442,15 @@ export interface NewDocumentOptions {
 
 /** A PDF with the fonts registered and no page yet; every template page adds its own. */
 export function newDocument(opts: NewDocumentOptions): PDFKit.PDFDocument {
-  const doc = new PDFDocument({
-    autoFirstPage: false,
-    compress: true,
-    pdfVersion: '1.7',
-    // No default Helvetica: every glyph comes from the embedded, subset Noto font.
-    font: null as unknown as string,
-    info: { Title: opts.title, Producer: 'Kakehashi', Creator: 'Kakehashi' },
-  });
-  // pdfkit 0.20 takes a parsed fontkit font as well as a path; its typings only know paths and buffers.
-  doc.registerFont('regular', opts.fonts.regular as unknown as string);
-  doc.registerFont('bold', opts.fonts.bold as unknown as string);
+  // No default Helvetica: every glyph comes from the embedded, subset Noto font.
+  const doc = openDocument({ title: opts.title, fonts: opts.fonts });
   // Parsed fonts (not file paths) share their word runs across documents, and the prepared subsets
   // when the caller has them.
   for (const weight of ['regular', 'bold'] as const) {
     const source = opts.fonts[weight];
     if (typeof source === 'string') continue;
-    doc.font(weight);
-    const embedded = (doc as unknown as { _font: PdfkitEmbeddedFont })._font;
-    wordRuns(source).attach(embedded);
-    opts.faces?.[weight].attach(embedded);
+    const runs = wordRuns(source);
+    shareFontWork(doc, weight, source, (text) => runs.run(text), opts.faces?.[weight]);
   }
   return doc;
 }
@@ -495,25 +485,6 @@ export function renderPage(
   const doc = newDocument({ fonts, title, faces: facesCovering(template, fonts, [ctx]) });
   template.drawPage(doc, ctx);
   return toBuffer(doc);
-}
-
-const deflateSync = zlib.deflateSync;
-const fastDeflateSync = ((buffer: zlib.InputType, options?: zlib.ZlibOptions) =>
-  deflateSync(buffer, { level: 1, ...options })) as typeof zlib.deflateSync;
-
-/**
- * Runs `fn` with zlib at level 1. pdfkit compresses every stream (page content, the two font subsets)
- * with `zlib.deflateSync` at the default level 6 and offers no option; at level 1 a certificate is
- * ~15 % faster to make and ~4 % larger (31 KB instead of 30 KB). pdfkit compresses synchronously while
- * a page ends or the document ends, so the swap is only ever seen by that synchronous call.
- */
-export function withFastDeflate<T>(fn: () => T): T {
-  zlib.deflateSync = fastDeflateSync;
-  try {
-    return fn();
-  } finally {
-    zlib.deflateSync = deflateSync;
-  }
 }
 
 /** Collects a finished document into one Buffer. */

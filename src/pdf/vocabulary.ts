@@ -13,6 +13,11 @@ interface Vocabulary {
   programs: Record<string, Label>;
   fields: Record<string, Label>;
   countries: Record<string, Label>;
+  genders: Record<string, Label>;
+  enrollmentOutcomes: Record<string, Label>;
+  revokeCategories: Record<string, Label>;
+  /** The labels each document kind prints, by document kind and key. */
+  documents: Record<'certificate' | 'letter' | 'verify' | 'profile', Record<string, Label>>;
 }
 
 let vocabulary: Vocabulary | undefined;
@@ -25,7 +30,29 @@ export function vocab(): Vocabulary {
 }
 
 /** The label of a code, or the code itself in every language when the vocabulary lacks it. */
-export function labelOf(table: keyof Vocabulary, code: string | null | undefined): Label | null {
+export function labelOf(
+  table: Exclude<keyof Vocabulary, 'documents'>,
+  code: string | null | undefined,
+): Label | null {
   if (!code) return null;
   return vocab()[table][code] ?? { vi: code, ja: code, en: code };
+}
+
+export type Lang = 'vi' | 'ja' | 'en';
+
+const byLanguage = new Map<string, Record<Lang, Record<string, string>>>();
+
+/** A document kind's labels per language (`{ vi: { title: … }, ja: …, en: … }`), as templates take strings. */
+export function documentStrings(kind: keyof Vocabulary['documents']): Record<Lang, Record<string, string>> {
+  let out = byLanguage.get(kind);
+  if (!out) {
+    out = { vi: {}, ja: {}, en: {} };
+    for (const [key, label] of Object.entries(vocab().documents[kind])) {
+      out.vi[key] = label.vi;
+      out.ja[key] = label.ja;
+      out.en[key] = label.en;
+    }
+    byLanguage.set(kind, out);
+  }
+  return out;
 }

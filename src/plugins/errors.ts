@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldError } from '../lib/errors.ts';
+import { AppError, badRequest, type FieldError, payloadTooLarge } from '../lib/errors.ts';
 
 export interface Problem {
   type: string;
@@ -106,7 +106,7 @@ export function problemFromPgError(pg: PgErrorLike): Problem | undefined {
   }
 }
 
-export function toProblem(err: FastifyError | Error): Problem {
+export function toProblem(err: FastifyError | Error, request?: FastifyRequest): Problem {
   if (err instanceof AppError) {
     return { type: err.type, title: err.title, status: err.status, detail: err.message, errors: err.errors };
   }
@@ -119,7 +119,7 @@ export function toProblem(err: FastifyError | Error): Problem {
       if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
         return keys.map((k) => ({
           path: base ? `${base}.${String(k)}` : String(k),
-          message: 'is not a known field',
+          message: where === 'querystring' ? 'is not a known query parameter' : 'is not a known field',
         }));
       }
       return [{ path: base || (where ?? 'body'), message: v.message }];
@@ -140,6 +140,19 @@ export function toProblem(err: FastifyError | Error): Problem {
     if (problem) return problem;
   }
   const status = (err as FastifyError).statusCode;
+  if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request?.routeOptions.bodyLimit;
+    return toProblem(
+      limit
+        ? payloadTooLarge(limit)
+        : new AppError(
+            413,
+            'payload-too-large',
+            'Payload Too Large',
+            'The body is larger than this service accepts.',
+          ),
+    );
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = (err as FastifyError).code;
     const titles: Record<number, string> = {
@@ -158,7 +171,6 @@ export function toProblem(err: FastifyError | Error): Problem {
     if (err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
       detail = `The body is not valid JSON: ${err.message}`;
     if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') detail = 'The body is empty; send a JSON object.';
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') detail = 'The body is larger than this service accepts.';
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') detail = 'This Content-Type is not accepted here.';
     if (code?.startsWith('FST_JWT_') || status === 401) detail = 'A valid bearer token is required.';
     return {
@@ -176,11 +188,25 @@ export function toProblem(err: FastifyError | Error): Problem {
   };
 }
 
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * Errors the router raises before any route runs (a path that is not valid percent-encoding, such
+ * as `/verify/%ff`): the Fastify `frameworkErrors` option, so they leave as problem+json too.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem =
+    err.code === 'FST_ERR_BAD_URL'
+      ? toProblem(badRequest('The path is not valid: it has a malformed percent-encoding (such as %ff).'))
+      : toProblem(err, request);
+  return sendProblem(reply, problem);
+}
+
 /** One error handler and one not-found handler: every error leaves as problem+json. */
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err, request, reply) => {
-      const problem = toProblem(err as FastifyError);
+      const problem = toProblem(err as FastifyError, request);
       if (problem.status >= 500) request.log.error({ err }, 'request failed');
       else if (problem.status !== 401 && problem.status !== 404)
         // The detail may quote what the client sent (a national ID, a name): log the rule, not the value.
@@ -190,14 +216,80 @@ export const errorsPlugin = fp(
         );
       return sendProblem(reply, problem);
     });
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, {
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      // The path exists with other methods: 405 naming them, rather than a 404 that hides the path.
+      const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }));
+      if (allowed.length) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(reply, {
+          type: 'method-not-allowed',
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+        });
+      }
+      return sendProblem(reply, {
         type: 'not-found',
         title: 'Not Found',
         status: 404,
-        detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
-      }),
-    );
+        detail: `No route ${request.method} ${path}.`,
+      });
+    });
   },
   { name: 'errors' },
+);
+
+/** Strict UTF-8: a JSON body with a byte sequence that is not UTF-8 is refused, not stored as U+FFFD. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Paths that serve files (Swagger UI, the dashboard): a query string there is a browser's cache-buster. */
+const FILE_ROUTES = /^\/(docs|dashboard)(\/|$)/;
+
+/**
+ * What every request must be before a handler sees it (API.md "Limits and hostile input"):
+ * - JSON bodies as strict UTF-8, parsed by Fastify's own parser (prototype poisoning refused); the
+ *   size limit (`bodyLimit`, JSON_BODY_LIMIT_BYTES) is enforced while the body arrives — from
+ *   Content-Length up front, and by counting the bytes of a chunked body — so an oversized body is a
+ *   413 before any of it is parsed.
+ * - No query parameter on a route that declares none (routes that declare a query schema refuse
+ *   unknown parameters through the strict validator compiler in lib/zod.ts).
+ */
+export const requestInputPlugin = fp(
+  async (app: FastifyInstance) => {
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      let text: string;
+      try {
+        text = strictUtf8.decode(body as Buffer);
+      } catch {
+        done(
+          badRequest('The body is not valid UTF-8: send JSON encoded as UTF-8.', [
+            { path: 'body', message: 'must be UTF-8 text' },
+          ]),
+          undefined,
+        );
+        return;
+      }
+      parseJson(request, text, done);
+    });
+
+    app.addHook('onRoute', (route) => {
+      if (route.schema?.querystring || FILE_ROUTES.test(route.url)) return;
+      const refuseQuery = async (request: FastifyRequest) => {
+        const keys = Object.keys((request.query ?? {}) as object);
+        if (keys.length === 0) return;
+        throw new AppError(
+          400,
+          'validation',
+          'Validation Failed',
+          `The query string is not valid: ${keys.join(', ')} ${keys.length === 1 ? 'is not a known query parameter' : 'are not known query parameters'} of this route.`,
+          keys.map((k) => ({ path: k, message: 'is not a known query parameter' })),
+        );
+      };
+      route.preValidation = [route.preValidation ?? []].flat().concat(refuseQuery);
+    });
+  },
+  { name: 'request-input' },
 );

@@ -5,7 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
-import type { Actor } from '../../src/plugins/auth.ts';
+import type { Actor } from '../../src/lib/actor.ts';
 import { freshDatabase } from './database.ts';
 import { createSeed } from './seed.ts';
 
@@ -34,7 +34,8 @@ export interface TestApp {
 /** The app on a fresh database of its own (PGlite, or PostgreSQL with TEST_DATABASE_URL). */
 export async function createTestApp(configOverrides: Record<string, string> = {}): Promise<TestApp> {
   const database = await freshDatabase();
-  const app = await buildApp(testConfig(configOverrides), { database, logger: false });
+  // checkResponses: every response is also parsed by its zod schema and compared with what was written.
+  const app = await buildApp(testConfig(configOverrides), { database, logger: false, checkResponses: true });
   await app.ready();
   const tokenFor = (actor: Actor) => app.signToken(actor);
   return {

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
 import * as t from '../../src/db/schema.ts';
-import type { Actor } from '../../src/plugins/auth.ts';
+import type { Actor } from '../../src/lib/actor.ts';
+import { searchKey } from '../../src/modules/candidates/candidates.schemas.ts';
 
 type Insert<T extends { $inferInsert: unknown }> = Partial<T['$inferInsert']>;
 
@@ -49,12 +50,7 @@ export function createSeed(db: Db) {
         .insert(t.candidates)
         .values({
           fullName,
-          nameSearch: fullName
-            .normalize('NFD')
-            .replace(/\p{M}/gu, '')
-            .replace(/đ/g, 'd')
-            .replace(/Đ/g, 'D')
-            .toLowerCase(),
+          nameSearch: searchKey(fullName),
           dateOfBirth: '2000-01-15',
           gender: 'male',
           nationalId: nationalId(),
@@ -75,7 +71,7 @@ export function createSeed(db: Db) {
           name: `Khóa ${unique()}`,
           kind: 'language',
           startsOn: '2026-01-05',
-          endsOn: '2026-06-30',
+          endsOn: '2027-06-30',
           hours: 600,
           ...values,
         })

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as t from '../../src/db/schema.ts';
-import type { Actor, Role } from '../../src/plugins/auth.ts';
+import type { Actor, Role } from '../../src/lib/actor.ts';
+import { hashPassword } from '../../src/lib/password.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { actors } from '../helpers/seed.ts';
 
@@ -95,6 +98,40 @@ async function certificate(s: Side) {
   return res.json() as { id: string; serial: string; verifyCode: string };
 }
 
+const grievanceBody = (candidateId: string) => ({
+  candidateId,
+  category: 'wage_unpaid',
+  description: 'Unpaid overtime',
+  receivedVia: 'hotline',
+  receivedAt: '2026-01-05T09:00:00+07:00',
+});
+
+/** A grievance of a worker of the side, on the side's order (so its partner sees it), filed by an admin. */
+async function grievance(s: Side) {
+  const res = await h.request({
+    method: 'POST',
+    url: '/grievances',
+    as: as.admin,
+    payload: grievanceBody((await selected(s, 'departed')).candidate.id),
+  });
+  expect(res.statusCode).toBe(201);
+  return (res.json() as { id: string }).id;
+}
+
+/** A user for an admin to manage. */
+async function account() {
+  const [row] = await h.database.db
+    .insert(t.users)
+    .values({
+      email: `managed${++n}@matrix.example.org`,
+      passwordHash: 'x',
+      role: 'center',
+      trainingCenterId: A.centerId,
+    })
+    .returning();
+  return row!;
+}
+
 const scopedFor = (roles: Partial<Record<Role, Access>>): Record<Role, Access> => ({
   admin: 'deny',
   center: 'deny',
@@ -143,6 +180,30 @@ const MATRIX: Record<string, Entry> = {
       payload: { email: `u${++n}@example.org`, password: 'long-enough-pw', role: 'admin' },
     }),
   },
+  'GET /users': { access: adminOnly, build: async () => ({ url: '/users?role=center' }) },
+  'PATCH /users/:id': {
+    access: adminOnly,
+    build: async () => ({ url: `/users/${(await account()).id}`, payload: { disabled: true } }),
+  },
+  'POST /users/:id/reset-password': {
+    access: adminOnly,
+    build: async () => ({ url: `/users/${(await account()).id}/reset-password` }),
+  },
+  'POST /me/password': {
+    access: everyone,
+    ok: 204,
+    build: async (role) => {
+      // The caller's own user, with a password it knows.
+      await h.database.db
+        .update(t.users)
+        .set({ passwordHash: await hashPassword('matrix-current-1') })
+        .where(eq(t.users.id, as[role].id));
+      return {
+        url: '/me/password',
+        payload: { currentPassword: 'matrix-current-1', newPassword: `matrix-new-password-${++n}` },
+      };
+    },
+  },
   'GET /provinces': { access: everyone, build: async () => ({ url: '/provinces?boundaries=2008' }) },
   'GET /prefectures': { access: everyone, build: async () => ({ url: '/prefectures' }) },
   'GET /audit': { access: adminOnly, build: async () => ({ url: '/audit?entity=candidate' }) },
@@ -153,6 +214,13 @@ const MATRIX: Record<string, Entry> = {
     build: async () => ({ url: '/training-centers', payload: { name: `Center ${++n}`, provinceCode: '40' } }),
   },
   'GET /training-centers': { access: everyone, build: async () => ({ url: '/training-centers' }) },
+  'PATCH /training-centers/:id': {
+    access: sending,
+    build: async (_r, own) => ({
+      url: `/training-centers/${side(own).centerId}`,
+      payload: { directorName: 'Nguyễn Văn Giám Đốc' },
+    }),
+  },
   'GET /training-centers/:id': {
     access: everyone,
     build: async (_r, own) => ({ url: `/training-centers/${side(own).centerId}` }),
@@ -235,6 +303,14 @@ const MATRIX: Record<string, Entry> = {
     access: readers,
     build: async (_r, own) => ({ url: `/candidates/${(await candidate(side(own))).id}/history` }),
   },
+  'GET /candidates/import/template.xlsx': {
+    access: scopedFor({ admin: 'any', center: 'any' }),
+    build: async () => ({ url: '/candidates/import/template.xlsx' }),
+  },
+  'GET /candidates/import/template.csv': {
+    access: scopedFor({ admin: 'any', center: 'any' }),
+    build: async () => ({ url: '/candidates/import/template.csv' }),
+  },
   'POST /candidates/import': {
     access: scopedFor({ admin: 'any', center: 'any' }),
     ok: 201,
@@ -273,6 +349,13 @@ const MATRIX: Record<string, Entry> = {
       url: `/courses/${(await h.seed.course({ trainingCenterId: side(own).centerId })).id}`,
     }),
   },
+  'PATCH /courses/:id': {
+    access: sending,
+    build: async (_r, own) => ({
+      url: `/courses/${(await h.seed.course({ trainingCenterId: side(own).centerId })).id}`,
+      payload: { hours: 700 },
+    }),
+  },
   'POST /courses/:id/enrollments': {
     access: sending,
     ok: 201,
@@ -303,6 +386,23 @@ const MATRIX: Record<string, Entry> = {
       return { url: `/enrollments/${e.id}/result`, payload: { outcome: 'passed', score: 80 } };
     },
   },
+  'PATCH /enrollments/:id/result': {
+    access: sending,
+    build: async (_r, own) => {
+      const s = side(own);
+      const course = await h.seed.course({ trainingCenterId: s.centerId });
+      const e = await h.seed.enrollment({
+        courseId: course.id,
+        candidateId: (await candidate(s, 'training')).id,
+        outcome: 'failed',
+        score: 40,
+      });
+      return {
+        url: `/enrollments/${e.id}/result`,
+        payload: { outcome: 'passed', score: 80, reason: 'Nhập nhầm điểm' },
+      };
+    },
+  },
   'GET /candidates/:id/enrollments': {
     access: readers,
     build: async (_r, own) => ({ url: `/candidates/${(await candidate(side(own))).id}/enrollments` }),
@@ -331,6 +431,20 @@ const MATRIX: Record<string, Entry> = {
     access: demand,
     build: async (_r, own) => ({ url: `/job-orders/${side(own).orderId}` }),
   },
+  'PATCH /job-orders/:id': {
+    access: demand,
+    build: async (_r, own) => ({
+      url: `/job-orders/${(await h.seed.jobOrder({ partnerId: side(own).partnerId, headcount: 5 })).id}`,
+      payload: { headcount: 10 },
+    }),
+  },
+  'POST /job-orders/:id/close': {
+    access: demand,
+    build: async (_r, own) => ({
+      url: `/job-orders/${(await h.seed.jobOrder({ partnerId: side(own).partnerId })).id}/close`,
+      payload: { reason: 'Đã tuyển đủ' },
+    }),
+  },
   'GET /pool': { access: scopedFor({ admin: 'any', partner: 'any' }), build: async () => ({ url: '/pool' }) },
   'GET /job-orders/:id/matches': {
     access: demand,
@@ -341,7 +455,7 @@ const MATRIX: Record<string, Entry> = {
     ok: 201,
     build: async (_r, own) => ({
       url: `/job-orders/${side(own).orderId}/selections`,
-      payload: { candidateCode: (await candidate(side(own))).code },
+      payload: { candidateCode: (await candidate(side(own))).poolCode },
     }),
   },
 
@@ -366,6 +480,16 @@ const MATRIX: Record<string, Entry> = {
     access: allScoped,
     build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}` }),
   },
+  'PATCH /placements/:id': {
+    access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),
+    build: async (_r, own) => {
+      const { placement } = await selected(side(own));
+      return {
+        url: `/placements/${placement.id}`,
+        payload: { monthlyWageJpy: 185_000, version: placement.version },
+      };
+    },
+  },
   'POST /placements/:id/depart': {
     access: sending,
     build: async (_r, own) => ({
@@ -387,6 +511,10 @@ const MATRIX: Record<string, Entry> = {
       payload: { reason: 'visa refused' },
     }),
   },
+  'GET /candidates/:id/reintegration': {
+    access: readers,
+    build: async (_r, own) => ({ url: `/candidates/${(await candidate(side(own))).id}/reintegration` }),
+  },
   'POST /candidates/:id/reintegration': {
     access: sending,
     ok: 201,
@@ -397,6 +525,68 @@ const MATRIX: Record<string, Entry> = {
         payload: { homeEmployerId: s.employerId, startedOn: '2026-05-01', position: 'Tổ trưởng' },
       };
     },
+  },
+
+  'POST /placements/:id/fees': {
+    access: sending,
+    ok: 201,
+    build: async (_r, own) => ({
+      url: `/placements/${(await selected(side(own), 'departed')).placement.id}/fees`,
+      payload: {
+        category: 'service_fee',
+        payer: 'worker',
+        amount: 100000,
+        currency: 'JPY',
+        paidOn: '2024-01-10',
+        source: 'receipt',
+      },
+    }),
+  },
+  'GET /placements/:id/fees': {
+    access: allScoped,
+    build: async (_r, own) => ({
+      url: `/placements/${(await selected(side(own), 'departed')).placement.id}/fees`,
+    }),
+  },
+  'POST /placements/:id/transfers': {
+    access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),
+    ok: 201,
+    build: async (_r, own) => ({
+      url: `/placements/${(await selected(side(own), 'departed')).placement.id}/transfers`,
+      payload: {
+        kind: 'unavoidable',
+        requestedOn: '2024-06-01',
+        newEmployerName: '株式会社マトリクス',
+        newPrefectureCode: '27',
+        route: 'hello_work',
+      },
+    }),
+  },
+  'GET /placements/:id/transfers': {
+    access: allScoped,
+    build: async (_r, own) => ({
+      url: `/placements/${(await selected(side(own), 'departed')).placement.id}/transfers`,
+    }),
+  },
+  'POST /grievances': {
+    access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),
+    ok: 201,
+    build: async (_r, own) => ({
+      url: '/grievances',
+      payload: grievanceBody((await selected(side(own), 'departed')).candidate.id),
+    }),
+  },
+  'GET /grievances': { access: everyone, build: async () => ({ url: '/grievances?overdue=true' }) },
+  'POST /grievances/:id/acknowledge': {
+    access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),
+    build: async (_r, own) => ({ url: `/grievances/${await grievance(side(own))}/acknowledge` }),
+  },
+  'POST /grievances/:id/resolve': {
+    access: sending,
+    build: async (_r, own) => ({
+      url: `/grievances/${await grievance(side(own))}/resolve`,
+      payload: { resolution: 'Wages paid in full.' },
+    }),
   },
 
   'POST /certificates': {
@@ -442,6 +632,28 @@ const MATRIX: Record<string, Entry> = {
     access: allScoped,
     build: async (_r, own) => ({ url: `/placements/${(await selected(side(own))).placement.id}/letter.pdf` }),
   },
+  'GET /candidates/:id/profile.pdf': {
+    access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),
+    build: async (_r, own) => ({
+      url: `/candidates/${(await selected(side(own))).candidate.id}/profile.pdf?lang=ja`,
+    }),
+  },
+  'GET /job-orders/:id/profiles.pdf': {
+    access: demand,
+    build: async (_r, own) => {
+      await selected(side(own));
+      return { url: `/job-orders/${side(own).orderId}/profiles.pdf?lang=vi` };
+    },
+  },
+  'PUT /candidates/:id/photo': {
+    access: sending,
+    ok: 204,
+    build: async (_r, own) => ({
+      url: `/candidates/${(await candidate(side(own))).id}/photo`,
+      payload: readFileSync(new URL('../fixtures/photo.jpg', import.meta.url)),
+      headers: { 'content-type': 'image/jpeg' },
+    }),
+  },
 
   'GET /reports/province-share': {
     access: everyone,
@@ -452,9 +664,21 @@ const MATRIX: Record<string, Entry> = {
     build: async () => ({ url: '/reports/prefectures?from=2016-01-01&to=2026-12-31' }),
   },
   'GET /reports/pipeline': { access: everyone, build: async () => ({ url: '/reports/pipeline' }) },
+  'GET /reports/grievances': {
+    access: everyone,
+    build: async () => ({ url: '/reports/grievances?from=2026-01-01&to=2026-12-31&boundaries=2008' }),
+  },
+  'GET /reports/recruitment-cost': {
+    access: everyone,
+    build: async () => ({ url: '/reports/recruitment-cost?year=2024&boundaries=2008' }),
+  },
   'GET /reports/reintegration': {
     access: everyone,
     build: async () => ({ url: '/reports/reintegration?from=2016-01-01&to=2026-12-31' }),
+  },
+  'GET /reports/monthly-workers': {
+    access: scopedFor({ admin: 'any', center: 'any', province: 'any' }),
+    build: async () => ({ url: '/reports/monthly-workers?month=2026-10' }),
   },
 
   'GET /jobs': { access: adminOnly, build: async () => ({ url: '/jobs' }) },
@@ -508,10 +732,11 @@ beforeAll(async () => {
       partnerId: actor.partnerId,
     });
   }
-  await h.app.services.users.create(
-    { email: 'matrix-admin@example.org', password: 'matrix-password-1', role: 'admin' },
-    null,
-  );
+  await h.app.services.users.create(null, {
+    email: 'matrix-admin@example.org',
+    password: 'matrix-password-1',
+    role: 'admin',
+  });
 });
 afterAll(() => h.close());
 
@@ -537,12 +762,34 @@ describe('authorization matrix', () => {
     expect(missing).toEqual([]);
   });
 
-  it('serves the dashboard files without a token, and nothing else outside the matrix is public', () => {
+  it('serves the dashboard files without a token, and nothing else outside the matrix is public', async () => {
     for (const r of h.app.routeList) {
       if (r.auth === 'public') {
         const key = `${r.method} ${r.url}`;
         expect(isStatic(r.url) || MATRIX[key]?.access === 'public', key).toBe(true);
+        if (isStatic(r.url) && r.method === 'GET') {
+          // A public route under /dashboard/ is a file of the page, never data.
+          const res = await h.request({ method: 'GET', url: r.url });
+          expect(res.statusCode, key).toBe(200);
+          expect(String(res.headers['content-type']), key).not.toMatch(/json/);
+        }
       }
+    }
+  });
+
+  it('every route declares its roles, and the matrix agrees with each declaration', () => {
+    for (const r of h.app.routeList) {
+      if (r.url.startsWith('/docs') || isStatic(r.url)) continue;
+      const key = `${r.method} ${r.url}`;
+      const entry = MATRIX[key];
+      expect(r.auth, `${key} declares no roles`).toBeDefined();
+      if (!entry) continue;
+      if (entry.access === 'public') {
+        expect(r.auth, key).toBe('public');
+        continue;
+      }
+      const allowed = ROLES.filter((role) => (entry.access as Record<Role, Access>)[role] !== 'deny');
+      expect([...(r.auth as readonly Role[])].sort(), key).toEqual([...allowed].sort());
     }
   });
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateStatusHistory, candidates } from '../../src/db/schema.ts';
-import type { Actor } from '../../src/plugins/auth.ts';
+import type { Actor } from '../../src/lib/actor.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/database.ts';
 import { actors } from '../helpers/seed.ts';

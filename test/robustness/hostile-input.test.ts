@@ -1,23 +1,58 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/plugins/auth.ts';
+import type { Actor } from '../../src/lib/actor.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { actors } from '../helpers/seed.ts';
 
 /**
  * Property-based hostile input against every route the app registers: whatever arrives in the body,
- * the query string or the path, the answer is never a 5xx, and every error is problem+json.
+ * the query string or the path, the answer is never a 5xx, and every error is problem+json. The
+ * database holds real rows, the path names them, and each request is made by a role the route
+ * allows, so that the requests get past the guards into the handlers and the writes.
  */
 let t: TestApp;
 let as: Actor[];
+let centerId: string;
+/** Ids of real rows of every kind: a path parameter is one of them most of the time. */
+let realIds: string[];
 
 beforeAll(async () => {
   t = await createTestApp();
   const center = await t.seed.center();
+  centerId = center.id;
   const partner = await t.seed.partner();
   as = [actors.admin(), actors.center(center.id), actors.province('80'), actors.partner(partner.id)];
+  const candidate = await t.seed.candidate({ trainingCenterId: center.id });
+  const ready = await t.seed.candidate({
+    trainingCenterId: center.id,
+    status: 'ready',
+    consentToShare: true,
+  });
+  const course = await t.seed.course({ trainingCenterId: center.id });
+  const enrollment = await t.seed.enrollment({ courseId: course.id, candidateId: candidate.id });
+  const jobOrder = await t.seed.jobOrder({ partnerId: partner.id });
+  const placement = await t.seed.placement({ candidateId: ready.id });
+  const employer = await t.seed.homeEmployer();
+  realIds = [
+    center.id,
+    partner.id,
+    candidate.id,
+    ready.id,
+    course.id,
+    enrollment.id,
+    jobOrder.id,
+    placement.id,
+    employer.id,
+  ];
 });
 afterAll(() => t.close());
+
+/** The actors a route admits (its declared roles); every actor for public or any-role routes. */
+function allowedActors(auth: 'public' | readonly string[] | undefined): Actor[] {
+  if (!Array.isArray(auth)) return as;
+  const allowed = as.filter((a) => auth.includes(a.role));
+  return allowed.length ? allowed : as;
+}
 
 const nasty = fc.oneof(
   fc.constantFrom(
@@ -140,8 +175,10 @@ const query = fc.dictionary(
 );
 
 const pathParam = fc.oneof(
-  fc.uuid(),
-  nasty.filter((s) => s.length < 300),
+  // Mostly a real row, so the request reaches the handler; sometimes a stranger or garbage.
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 1000 }).map((i) => realIds[i % realIds.length]!) },
+  { weight: 1, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: nasty.filter((s) => s.length < 300) },
 );
 
 function fillPath(url: string, param: string) {
@@ -171,30 +208,97 @@ describe('hostile input never causes a 5xx', () => {
       (r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && !r.url.startsWith('/docs'),
     );
     for (const route of writes) {
+      const allowed = allowedActors(route.auth);
       await fc.assert(
-        fc.asyncProperty(body, pathParam, fc.integer({ min: 0, max: 3 }), async (payload, param, who) => {
+        fc.asyncProperty(body, pathParam, fc.nat(), async (payload, param, who) => {
           const url = fillPath(route.url, param);
           const res = await t.request({
             method: route.method as 'POST',
             url,
-            as: as[who]!,
+            as: allowed[who % allowed.length]!,
             headers: { 'content-type': 'application/json' },
             payload: JSON.stringify(payload) ?? 'null',
           });
           expectClientError(res, `${route.method} ${url} ${JSON.stringify(payload)?.slice(0, 200)}`);
         }),
-        { numRuns: 25 },
+        { numRuns: 40 },
       );
     }
+  });
+
+  it('hostile but valid text reaches the writes: stored exactly (as NFC), never a 5xx', async () => {
+    let n = 0;
+    const statuses: number[] = [];
+    // Text a form may legitimately hold, which a careless service would mangle or choke on.
+    const text = fc.oneof(
+      fc.constantFrom(
+        "'; drop table candidates; --",
+        "O'Brien \\ 1' or '1'='1",
+        'Robert"); DELETE FROM users; --',
+        'Nguye\u0302\u0303n Va\u0306n \u0110u\u031b\u01a1\u0323c',
+        '<script>alert(1)</script>',
+        '$' + '{jndi:ldap://x}',
+        '../../etc/passwd',
+        '%00 %ff \\x00',
+        'tab\there, comma; "quote"',
+        '日本語 テスト 🇻🇳',
+      ),
+      fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /\S/.test(s) && !s.includes('\u0000')),
+    );
+    const requests = fc.oneof(
+      text.map((name) => ({
+        method: 'POST' as const,
+        url: '/candidates',
+        name,
+        payload: {
+          fullName: name,
+          dateOfBirth: '2000-01-01',
+          gender: 'female',
+          nationalId: String(700_000_000_000 + n++),
+          homeProvinceCode: '80',
+          occupationField: 'construction',
+          consentToShare: true,
+        },
+      })),
+      text.map((name) => ({
+        method: 'POST' as const,
+        url: '/courses',
+        name,
+        payload: { name, kind: 'language', startsOn: '2026-01-05', endsOn: '2026-03-05', hours: 120 },
+      })),
+    );
+    await fc.assert(
+      fc.asyncProperty(requests, async (r) => {
+        const res = await t.request({
+          method: r.method,
+          url: r.url,
+          as: actors.center(centerId),
+          payload: r.payload,
+        });
+        expectClientError(res, `${r.method} ${r.url} ${JSON.stringify(r.payload).slice(0, 200)}`);
+        statuses.push(res.statusCode);
+        if (res.statusCode === 201) {
+          const stored = res.json();
+          const expected = r.name.normalize('NFC').replace(/\s+/g, ' ').trim();
+          expect(r.url === '/candidates' ? stored.fullName : stored.name).toBe(
+            r.url === '/candidates' ? expected : r.name.trim(),
+          );
+        }
+      }),
+      { numRuns: 80 },
+    );
+    // Most of them went in: the property exercised the writes, not only the validation.
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(statuses.length * 0.7);
   });
 
   it('query strings and path parameters on every read route', async () => {
     const reads = t.app.routeList.filter((r) => r.method === 'GET' && !r.url.startsWith('/docs'));
     for (const route of reads) {
+      const allowed = allowedActors(route.auth);
       await fc.assert(
-        fc.asyncProperty(query, pathParam, fc.integer({ min: 0, max: 3 }), async (q, param, who) => {
+        fc.asyncProperty(query, pathParam, fc.nat(), async (q, param, who) => {
           const url = `${fillPath(route.url, param)}?${new URLSearchParams(q as Record<string, string>).toString()}`;
-          const res = await t.request({ method: 'GET', url, as: as[who]! });
+          const res = await t.request({ method: 'GET', url, as: allowed[who % allowed.length]! });
           expectClientError(res, `GET ${url}`);
         }),
         { numRuns: 15 },
@@ -257,6 +361,52 @@ describe('hostile input never causes a 5xx', () => {
         expectClientError(res, `POST /candidates/import ${text.slice(0, 200)}`);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('hostile but valid CSV rows reach the write: imported, names stored as sent (NFC)', async () => {
+    const header = 'fullName,dateOfBirth,gender,nationalId,homeProvinceCode,occupationField,consentToShare';
+    const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    let n = 0;
+    const name = fc.oneof(
+      fc.constantFrom(
+        "'; drop table candidates; --",
+        'Robert"); DELETE FROM users; --',
+        'a,b;c\td',
+        'line\nbreak inside quotes',
+        "=cmd|' /C calc'!A0",
+        '\\N',
+        '\\.',
+        '<script>alert(1)</script>',
+        'Nguye\u0302\u0303n Va\u0306n',
+      ),
+      fc
+        .string({ minLength: 1, maxLength: 100 })
+        .filter((s) => /\S/.test(s) && !s.includes('\u0000') && !s.includes('\r')),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(name, { minLength: 1, maxLength: 5 }), async (names) => {
+        const ids = names.map(() => String(600_000_000_000 + n++));
+        const lines = names.map((full, i) => `${quote(full)},2000-01-01,male,${ids[i]},80,construction,true`);
+        const res = await t.request({
+          method: 'POST',
+          url: '/candidates/import',
+          as: as[1]!,
+          headers: { 'content-type': 'text/csv' },
+          payload: `${header}\n${lines.join('\n')}\n`,
+        });
+        expect(res.statusCode, res.body.slice(0, 300)).toBe(201);
+        expect(res.json()).toMatchObject({ inserted: names.length });
+        expect(res.json().items).toHaveLength(names.length);
+        const found = await t.request({ method: 'GET', url: '/candidates?limit=100', as: as[1]! });
+        const byId = new Map(
+          found.json().items.map((c: { nationalId: string; fullName: string }) => [c.nationalId, c.fullName]),
+        );
+        names.forEach((full, i) => {
+          expect(byId.get(ids[i]!)).toBe(full.normalize('NFC').replace(/\s+/g, ' ').trim());
+        });
+      }),
+      { numRuns: 30 },
     );
   });
 

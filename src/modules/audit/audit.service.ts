@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { decodeCursor, pageOf } from '../../lib/pagination.ts';
+import { keyset } from '../../lib/pagination.ts';
 import { auditLog } from './audit.table.ts';
 
 export type AuditEntity =
@@ -11,7 +11,10 @@ export type AuditEntity =
   | 'job_order'
   | 'enrollment'
   | 'course'
-  | 'disclosure';
+  | 'disclosure'
+  | 'placement_fee'
+  | 'placement_transfer'
+  | 'grievance';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -73,40 +76,43 @@ export async function recordDisclosures(
   );
 }
 
-/**
- * One `create` entry per candidate of a CSV import (entityId = the candidate, `after.importId` = the
- * import whose own entry holds the file's summary), written by the database in one statement.
- */
-export async function recordImportedCandidates(
-  db: DbOrTx,
-  actorId: string,
-  importId: string,
-  candidateIds: string[],
-): Promise<void> {
-  if (candidateIds.length === 0) return;
-  await db.execute(sql`
-    insert into audit_log (actor_id, action, entity, entity_id, after)
-    select ${actorId}::uuid, 'create', 'candidate', id, ${JSON.stringify({ importId })}::jsonb
-      from unnest(string_to_array(${candidateIds.join(',')}, ',')) as id`);
+export interface AuditDeps {
+  db: Db;
 }
 
-export function createAuditService({ db }: { db: Db }) {
+export interface AuditQuery {
+  entity?: string | undefined;
+  entityId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Newest first: the id is the order of writing. */
+const auditPager = keyset([{ expr: auditLog.id, kind: 'int', dir: 'desc' }]);
+
+/** The audit log, newest first, optionally of one entity or one record (admins only, by route). */
+export async function listAuditEntries({ db }: AuditDeps, filter: AuditQuery) {
+  const rows = await db
+    .select({ entry: auditLog, ...auditPager.keys })
+    .from(auditLog)
+    .where(
+      and(
+        filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+        filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+        auditPager.after(filter.cursor),
+      ),
+    )
+    .orderBy(...auditPager.orderBy)
+    .limit(filter.limit + 1);
+  const page = auditPager.page(rows, filter.limit);
+  return { items: page.items.map((r) => r.entry), nextCursor: page.nextCursor };
+}
+
+/** Binds the deps once; the route calls `app.services.audit.list(query)`. */
+export function createAuditService(deps: AuditDeps) {
   return {
-    async list(filter: { entity?: string; entityId?: string; limit: number; cursor?: string }) {
-      const cursor = decodeCursor(filter.cursor, 1);
-      const rows = await db
-        .select()
-        .from(auditLog)
-        .where(
-          and(
-            filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
-            filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
-            cursor ? lt(auditLog.id, Number(cursor[0])) : undefined,
-          ),
-        )
-        .orderBy(desc(auditLog.id))
-        .limit(filter.limit + 1);
-      return pageOf(rows, filter.limit, (r) => [r.id]);
-    },
+    list: (filter: AuditQuery) => listAuditEntries(deps, filter),
   };
 }
+
+export type AuditService = ReturnType<typeof createAuditService>;

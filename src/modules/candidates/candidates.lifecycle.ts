@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
-import type { Actor } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { courses, enrollments } from '../training/training.table.ts';
 import { type CANDIDATE_STATUSES, candidateStatusHistory, candidates } from './candidates.table.ts';
@@ -59,6 +59,12 @@ export interface TransitionInput {
   expectedVersion?: number;
   /** What caused the move, for the audit trail (e.g. 'enroll', 'select', 'depart'). */
   event?: string;
+  /**
+   * The move follows from another record (an enrollment, a selection, a departure…), not from an
+   * edit of the candidate: the candidate's `version` stays, so a client holding it can still PATCH.
+   * `version` means "the candidate's own fields (and a status set on the candidate itself) changed".
+   */
+  sideEffect?: boolean;
 }
 
 /**
@@ -115,7 +121,7 @@ export async function transitionCandidate(tx: DbOrTx, input: TransitionInput): P
     .update(candidates)
     .set({
       status: to,
-      version: sql`${candidates.version} + 1`,
+      ...(input.sideEffect ? {} : { version: sql`${candidates.version} + 1` }),
       statusChangedAt: sql`now()`,
       updatedAt: sql`now()`,
     })

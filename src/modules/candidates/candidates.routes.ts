@@ -1,18 +1,24 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, payloadTooLarge } from '../../lib/errors.ts';
+import { exportParams } from '../../lib/spreadsheet.ts';
+import { z } from '../../lib/zod.ts';
+import { answerList, listExportNote } from '../exports/exports.lists.ts';
 import {
   candidateCreateSchema,
   candidateIdParams,
   candidateListOut,
   candidateListQuery,
   candidateOut,
+  candidatePartnerOut,
   candidatePatchBody,
   historyOut,
   importOut,
   importQuery,
   transitionBody,
 } from './candidates.schemas.ts';
+import { importTemplateCsv, importTemplateXlsx } from './candidates.template.ts';
+import { XLSX_TYPE } from './candidates.xlsx.ts';
 
 const tags = ['candidates'];
 
@@ -31,7 +37,7 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: candidateOut },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.create(request.body, request.actor)),
+    async (request, reply) => reply.code(201).send(await service.create(request.actor, request.body)),
   );
 
   app.get(
@@ -40,12 +46,21 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { auth: ['admin', 'center', 'province'] },
       schema: {
         tags,
-        summary: 'List the candidates in your scope, newest first; search by name or code',
-        querystring: candidateListQuery,
+        summary:
+          'List the candidates in your scope, newest first; search by name or code (best matches first)',
+        description: [
+          'Filters: status, homeProvinceCode (2025), occupationField, jlptLevel (that level or higher),',
+          'trainingCenterId, gender, ageMin, ageMax (age today in whole years), q. With q the order is:',
+          'the name as typed with its accents (when the query has accents) or the whole code, then whole',
+          'words of the name ignoring accents, then the rest; newest first within each.',
+          listExportNote.trim(),
+        ].join(' '),
+        querystring: candidateListQuery.safeExtend(exportParams),
         response: { 200: candidateListOut },
       },
     },
-    async (request) => service.list(request.actor, request.query),
+    async (request, reply) =>
+      answerList(request, reply, 'candidates', request.query, (q) => service.list(request.actor, q)),
   );
 
   app.get(
@@ -55,11 +70,19 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'One candidate in your scope (a partner: only candidates selected for its own job orders)',
+        description:
+          'A partner gets the partner view: the record without `nationalId`, `phone` and `poolCode`.',
         params: candidateIdParams,
-        response: { 200: candidateOut },
+        response: { 200: z.union([candidateOut, candidatePartnerOut]) },
       },
     },
-    async (request) => service.getForActor(request.actor, request.params.id),
+    async (request, reply) => {
+      const out = await service.getForActor(request.actor, request.params.id);
+      // A partner's answer is shaped by the partner schema alone, which has no national ID or phone.
+      if (request.actor.role === 'partner')
+        reply.serializer((data) => JSON.stringify(candidatePartnerOut.parse(data)));
+      return out;
+    },
   );
 
   app.patch(
@@ -106,25 +129,68 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => service.history(request.actor, request.params.id),
   );
 
-  // The import has its own encapsulated context so that text/csv is accepted here and nowhere else.
+  app.get(
+    '/candidates/import/template.xlsx',
+    {
+      config: { auth: ['admin', 'center'] },
+      schema: {
+        tags,
+        summary:
+          'The import template as an Excel workbook (Vietnamese headers, an example row, drop-down lists)',
+        description:
+          'Sheet 1: the columns the import reads, an example row, lists for gender, field, JLPT, province and consent, the ID and phone columns as text. Sheet 2 explains each column. Admins get a `Trung tâm` column too.',
+        produces: [XLSX_TYPE],
+        response: { 200: z.any().describe(XLSX_TYPE) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', 'attachment; filename="kakehashi-mau-nhap-ung-vien.xlsx"')
+        .send(await importTemplateXlsx(app.services.reference, request.actor.role === 'admin')),
+  );
+
+  app.get(
+    '/candidates/import/template.csv',
+    {
+      config: { auth: ['admin', 'center'] },
+      schema: {
+        tags,
+        summary:
+          'The import template as CSV (UTF-8 with BOM, semicolons; Vietnamese headers, an example row)',
+        produces: ['text/csv'],
+        response: { 200: z.string().describe('text/csv') },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="kakehashi-mau-nhap-ung-vien.csv"')
+        .send(importTemplateCsv(app.services.reference, request.actor.role === 'admin')),
+  );
+
+  // The import has its own encapsulated context so that CSV and xlsx bodies are accepted here and
+  // nowhere else.
   const importRoute: FastifyPluginAsyncZod = async (csv) => {
-    const limit = app.services.config.bodyLimitBytes;
+    const limit = app.services.config.importLimitBytes;
     // The body is handed over as the raw stream and parsed while it arrives; the size limit is
     // enforced by the reader (and up front from Content-Length).
-    csv.addContentTypeParser('text/csv', (request, payload, done) => {
-      if (Number(request.headers['content-length'] ?? 0) > limit) {
-        done(
-          new AppError(413, 'http-413', 'Payload Too Large', 'The body is larger than this service accepts.'),
-        );
-        return;
-      }
-      done(null, payload);
-    });
+    csv.addContentTypeParser(
+      ['text/csv', XLSX_TYPE, 'application/octet-stream'],
+      (request, payload, done) => {
+        if (Number(request.headers['content-length'] ?? 0) > limit) {
+          done(payloadTooLarge(limit));
+          return;
+        }
+        done(null, payload);
+      },
+    );
 
     csv.post(
       '/candidates/import',
       {
         config: { auth: ['admin', 'center'] },
+        bodyLimit: limit,
         onRequest: async (request) => {
           const type = request.headers['content-type'] ?? '';
           const [media, ...params] = type.split(';').map((s) => s.trim().toLowerCase());
@@ -132,19 +198,20 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
             .find((p) => p.startsWith('charset='))
             ?.slice(8)
             .replace(/"/g, '');
-          if (media !== 'text/csv' || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
+          const csvOk = media === 'text/csv' && (!charset || charset === 'utf-8' || charset === 'utf8');
+          if (!csvOk && media !== XLSX_TYPE && media !== 'application/octet-stream') {
             throw new AppError(
               415,
               'http-415',
               'Unsupported Media Type',
-              'Send the file as Content-Type: text/csv (UTF-8).',
+              `Send the file as Content-Type: text/csv (UTF-8) or ${XLSX_TYPE} (.xlsx).`,
             );
           }
         },
         schema: {
           tags,
           summary:
-            'Import trainees from a CSV (header row of POST /candidates field names; comma or semicolon): all rows or none',
+            "Import trainees from a CSV or an .xlsx workbook (API field names or the template's Vietnamese headers): all rows or none",
           description: [
             'Body: `Content-Type: text/csv`, UTF-8 with or without BOM. The first line is a header of',
             'POST /candidates field names (fullName, dateOfBirth, gender, nationalId, phone, homeProvinceCode,',
@@ -152,21 +219,38 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
             'comma, semicolon or tab separated (detected from the header). Empty cells are absent fields;',
             'consentToShare accepts true/false, 1/0, yes/no, có/không. Every row is validated first: any',
             'problem → 400 with `errors: [{ row, path, message }]` (row 1 = first line after the header;',
-            'row 0 = the header) and nothing is inserted. Otherwise all rows go in one transaction.',
+            'row 0 = the header; the first 1,000 problems, the detail counts them all) and nothing is inserted.',
+            'Otherwise all rows go in one transaction. The body is streamed: at most IMPORT_LIMIT_BYTES',
+            '(default 50 MB) → 413.',
+            `An .xlsx (Content-Type ${XLSX_TYPE}, or application/octet-stream with the ZIP signature) is read`,
+            'from its first sheet, streamed. Headers may also be the Vietnamese ones of GET',
+            '/candidates/import/template.xlsx (Họ và tên, Ngày sinh, Giới tính, Số CCCD, Số điện thoại, Mã tỉnh or',
+            'Tỉnh, Ngành nghề, Trình độ tiếng Nhật, Đồng ý chia sẻ, Trung tâm). Dates YYYY-MM-DD, DD/MM/YYYY or',
+            'Excel dates; an 11-digit CCCD or 9-digit mobile number gets its leading 0 back; Nam/Nữ; field',
+            "labels; a province by name (in the row's boundary set). Each problem echoes the value and the",
+            "spreadsheet row. The answer lists each row's new code.",
           ].join(' '),
-          consumes: ['text/csv'],
+          consumes: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
           querystring: importQuery,
           response: { 201: importOut },
         },
       },
       async (request, reply) =>
         reply.code(201).send(
-          await service.importCsv(request.body as Readable, request.actor, {
+          await service.importFile(request.actor, request.body as Readable, {
             trainingCenterId: request.query.trainingCenterId,
-            pg: app.services.database.sql,
+            format: importFormat(request.headers['content-type']),
           }),
         ),
     );
   };
   await app.register(importRoute);
 };
+
+/** The import's body format from its Content-Type (application/octet-stream: told by its first bytes). */
+function importFormat(contentType: string | undefined): 'csv' | 'xlsx' | 'sniff' {
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (media === XLSX_TYPE) return 'xlsx';
+  if (media === 'text/csv') return 'csv';
+  return 'sniff';
+}

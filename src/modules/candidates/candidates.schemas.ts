@@ -114,6 +114,44 @@ const consentToShare = z
   .boolean()
   .describe('Whether the anonymised profile may be shown to Japanese partners');
 
+/** The profile sheet's fields (PATCH; null clears them). */
+const fullNameKana = z
+  .string()
+  .transform((s) => s.normalize('NFKC').replace(/\s+/g, ' ').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(200)
+      .regex(
+        /^[\p{Script=Katakana}ー・\s]+$/u,
+        'must be written in katakana (e.g. グエン・ヴァン・ドゥック)',
+      ),
+  )
+  .describe(
+    'The name in katakana, as printed on the profile sheet (NFKC: half-width katakana become full-width)',
+  );
+const motivation = z
+  .string()
+  .transform((s) => s.normalize('NFC').trim())
+  .pipe(z.string().min(1, 'must not be empty').max(1000))
+  .describe('Why the candidate wants to work in Japan, in their words (profile sheet)');
+const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
+const education = z
+  .array(
+    z
+      .strictObject({
+        from: yearMonth,
+        to: yearMonth.nullish().describe('Empty while still studying'),
+        school: z.string().trim().min(1).max(200),
+        note: z.string().trim().max(200).nullish().describe('E.g. graduated, major'),
+      })
+      .refine((e) => !e.to || e.to >= e.from, { message: 'must not end before it starts', path: ['to'] })
+      .transform((e) => ({ from: e.from, to: e.to ?? null, school: e.school, note: e.note ?? null })),
+  )
+  .max(20)
+  .describe('Schooling, oldest first: [{ from: YYYY-MM, to: YYYY-MM | null, school, note }] (profile sheet)');
+
 export interface ProvinceLookup {
   to2025(code: string, boundaries: Boundaries): string | undefined;
 }
@@ -182,6 +220,9 @@ export const candidatePatchBody = z.strictObject({
   occupationField: occupationField.optional(),
   jlptLevel: jlptLevel.nullish(),
   consentToShare: consentToShare.optional(),
+  fullNameKana: fullNameKana.nullish(),
+  motivation: motivation.nullish(),
+  education: education.nullish(),
   trainingCenterId: z.uuid().optional().describe('Admin only: move the trainee to another center'),
   version: z.number().int().min(1).describe('The version you last read; a stale one is refused with 409'),
 });
@@ -199,7 +240,15 @@ export const candidateListQuery = z.object({
     .trim()
     .max(200)
     .optional()
-    .describe('Part of the name (accents and case ignored) or the code'),
+    .describe(
+      'Part of the name (accents and case ignored) or the code. Best matches first: the name as typed with its accents, then whole words, then the rest; newest first within each',
+    ),
+  occupationField: occupationField.optional(),
+  jlptLevel: jlptLevel.optional().describe('At least this level (N3 finds N3, N2 and N1)'),
+  trainingCenterId: z.uuid().optional(),
+  gender: gender.optional(),
+  ageMin: z.coerce.number().int().min(0).max(150).optional().describe('Age today in whole years, at least'),
+  ageMax: z.coerce.number().int().min(0).max(150).optional().describe('Age today in whole years, at most'),
   limit: limitSchema,
   cursor: cursorSchema,
 });
@@ -228,6 +277,12 @@ const timestamp = z.string().describe('ISO 8601 UTC timestamp');
 export const candidateOut = z.object({
   id: z.uuid(),
   code: z.string().describe('Pseudonymous public code, e.g. KH-2026-000123'),
+  poolCode: z
+    .string()
+    .optional()
+    .describe(
+      'The opaque code partners see in the pool and select by, e.g. P-7KQ2M9XD4A (shown to centers and admins)',
+    ),
   fullName: z.string(),
   dateOfBirth: z.string(),
   gender: z.enum(GENDERS),
@@ -238,6 +293,18 @@ export const candidateOut = z.object({
   homeProvince2025: z.string().describe('The 2025 unit the home province lies in'),
   occupationField: z.string(),
   jlptLevel: z.string().nullable(),
+  fullNameKana: z.string().nullable(),
+  motivation: z.string().nullable(),
+  education: z
+    .array(
+      z.object({
+        from: z.string(),
+        to: z.string().nullable(),
+        school: z.string(),
+        note: z.string().nullable(),
+      }),
+    )
+    .nullable(),
   consentToShare: z.boolean(),
   trainingCenterId: z.uuid(),
   status: z.enum(CANDIDATE_STATUSES),
@@ -247,6 +314,14 @@ export const candidateOut = z.object({
   updatedAt: timestamp,
 });
 export type CandidateOut = z.output<typeof candidateOut>;
+
+/**
+ * What a partner reads of a candidate selected for its own job order: the record without national ID,
+ * phone and pool code. Identity documents stay with the sending side; these fields are not in the
+ * schema, so no code path can serialise them to a partner.
+ */
+export const candidatePartnerOut = candidateOut.omit({ nationalId: true, phone: true, poolCode: true });
+export type CandidatePartnerOut = z.output<typeof candidatePartnerOut>;
 
 export const candidateListOut = z.object({ items: z.array(candidateOut), nextCursor: z.string().nullable() });
 
@@ -262,4 +337,15 @@ export const historyOut = z.object({
   ),
 });
 
-export const importOut = z.object({ inserted: z.number().int() });
+export const importOut = z.object({
+  inserted: z.number().int(),
+  items: z
+    .array(
+      z.object({
+        row: z.number().int().describe('The data row (1 = the first row after the header)'),
+        code: z.string(),
+        id: z.uuid(),
+      }),
+    )
+    .describe('Each imported row with the code and id it was given, in file order'),
+});

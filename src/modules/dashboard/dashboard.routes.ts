@@ -47,9 +47,13 @@ export const DASHBOARD_CSP = [
  * the token-protected /reports endpoints, called by the page with a bearer header.
  */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
-  // Every route of this (encapsulated) plugin is a static asset: no token needed to fetch it.
+  // The files @fastify/static serves (each route carries its `file`) and the index need no token.
+  // Anything else registered here must declare its roles like every other route (default deny).
   app.addHook('onRoute', (route) => {
-    route.config = { ...(route.config ?? {}), auth: 'public' };
+    const config = (route.config ?? {}) as { file?: string; auth?: unknown };
+    if (config.file !== undefined || route.url === '/dashboard/' || route.url === '/dashboard') {
+      route.config = { ...config, auth: 'public' } as typeof route.config;
+    }
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('content-security-policy', DASHBOARD_CSP);
@@ -71,11 +75,15 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     maxAge: 0,
   });
 
-  app.get('/dashboard/vendor/chart.umd.min.js', { schema: { hide: true } }, async (_request, reply) =>
-    reply.sendFile('chart.umd.min.js', chartJsDir),
+  app.get(
+    '/dashboard/vendor/chart.umd.min.js',
+    { config: { auth: 'public' }, schema: { hide: true } },
+    async (_request, reply) => reply.sendFile('chart.umd.min.js', chartJsDir),
   );
 
-  app.get('/dashboard/fonts/noto-sans-jp.ttf', { schema: { hide: true } }, async (_request, reply) =>
-    reply.sendFile(basename(notoSansJp), dirname(notoSansJp), { maxAge: '7d' }),
+  app.get(
+    '/dashboard/fonts/noto-sans-jp.ttf',
+    { config: { auth: 'public' }, schema: { hide: true } },
+    async (_request, reply) => reply.sendFile(basename(notoSansJp), dirname(notoSansJp), { maxAge: '7d' }),
   );
 };

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
+  closeBody,
   idParams,
   jobOrderBody,
   jobOrderListOut,
   jobOrderListQuery,
   jobOrderOut,
+  jobOrderPatchBody,
   matchesOut,
   matchesQuery,
   poolOut,
@@ -28,7 +30,7 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: jobOrderOut },
       },
     },
-    async (request, reply) => reply.code(201).send(await demand.create(request.body, request.actor)),
+    async (request, reply) => reply.code(201).send(await demand.create(request.actor, request.body)),
   );
 
   app.get(
@@ -37,12 +39,12 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
       config: partnerOrAdmin,
       schema: {
         tags: ['demand'],
-        summary: "Job orders: a partner's own, or all for an admin",
+        summary: "Job orders: a partner's own, or all for an admin; filter by status, program, field",
         querystring: jobOrderListQuery,
         response: { 200: jobOrderListOut },
       },
     },
-    async (request) => demand.list(request.query, request.actor),
+    async (request) => demand.list(request.actor, request.query),
   );
 
   app.get(
@@ -56,7 +58,39 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: jobOrderOut },
       },
     },
-    async (request) => demand.get(request.params.id, request.actor),
+    async (request) => demand.get(request.actor, request.params.id),
+  );
+
+  app.patch(
+    '/job-orders/:id',
+    {
+      config: partnerOrAdmin,
+      schema: {
+        tags: ['demand'],
+        summary: 'Edit a job order; the headcount never goes below the selections made',
+        description:
+          'The status follows the headcount: `filled` when the selections reach it, `open` again below it. A closed order cannot be edited (409).',
+        params: idParams,
+        body: jobOrderPatchBody,
+        response: { 200: jobOrderOut },
+      },
+    },
+    async (request) => demand.update(request.actor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/job-orders/:id/close',
+    {
+      config: partnerOrAdmin,
+      schema: {
+        tags: ['demand'],
+        summary: 'Close a job order with a reason: it takes no more selections',
+        params: idParams,
+        body: closeBody,
+        response: { 200: jobOrderOut },
+      },
+    },
+    async (request) => demand.close(request.actor, request.params.id, request.body.reason),
   );
 
   app.get(
@@ -66,12 +100,13 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['demand'],
         summary: 'Anonymised profiles of ready candidates who consented to share',
-        description: 'Never contains a name, national ID, phone, birth date or internal id.',
+        description:
+          'Never contains a name, national ID, phone, birth date or internal id. `code` is the opaque pool code; items come in pool-code order.',
         querystring: poolQuery,
         response: { 200: poolOut },
       },
     },
-    async (request) => demand.pool(request.query),
+    async (request) => demand.pool(request.actor, request.query),
   );
 
   app.get(
@@ -86,7 +121,7 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: matchesOut },
       },
     },
-    async (request) => demand.matches(request.params.id, request.query, request.actor),
+    async (request) => demand.matches(request.actor, request.params.id, request.query),
   );
 
   app.post(
@@ -95,13 +130,15 @@ export const demandRoutes: FastifyPluginAsyncZod = async (app) => {
       config: partnerOrAdmin,
       schema: {
         tags: ['demand'],
-        summary: 'Select a pool candidate by code for this order: a planned placement',
+        summary: 'Select a pool candidate by pool code for this order: a planned placement',
+        description:
+          'Every code that cannot be selected (unknown, not consenting, not ready) answers the same 404; a pool candidate who misses a hard requirement of the order answers 409 naming it. A closed or filled order answers 409. The contract terms (`contractStart`, `contractEnd`, `monthlyWageJpy`) may be given here or later with PATCH /placements/:id; the departure needs the dates.',
         params: idParams,
         body: selectionBody,
         response: { 201: selectionOut },
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await demand.select(request.params.id, request.body.candidateCode, request.actor)),
+      reply.code(201).send(await demand.select(request.actor, request.params.id, request.body)),
   );
 };

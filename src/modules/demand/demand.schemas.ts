@@ -1,6 +1,8 @@
 import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
 import { fieldSchema, genderSchema, jlptSchema, programSchema } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
+import { POOL_CODE_PATTERN } from '../candidates/candidates.table.ts';
+import { contractTermsShape } from '../placements/placements.schemas.ts';
 
 const age = z.coerce.number().int().min(15).max(80);
 
@@ -36,11 +38,36 @@ export const jobOrderBody = z
   });
 export type JobOrderInput = z.infer<typeof jobOrderBody>;
 
+export const jobOrderPatchBody = z
+  .strictObject({
+    municipality: z.string().trim().min(1).max(200).optional(),
+    employerName: z.string().trim().min(1).max(300).optional(),
+    headcount: z.number().int().min(1).max(1000).optional().describe('Never below the selections made'),
+    minJlpt: jlptSchema.optional(),
+    gender: genderSchema.optional(),
+    ageMin: z.number().int().min(18).max(80).optional(),
+    ageMax: z.number().int().min(18).max(80).optional(),
+    interviewOn: isoDate.optional(),
+    departureBy: isoDate.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.ageMin !== undefined && o.ageMax !== undefined && o.ageMin > o.ageMax) {
+      ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
+    }
+    if (o.interviewOn && o.departureBy && o.departureBy < o.interviewOn) {
+      ctx.addIssue({ code: 'custom', path: ['departureBy'], message: 'must not be before interviewOn' });
+    }
+  });
+export type JobOrderPatch = z.infer<typeof jobOrderPatchBody>;
+
+export const closeBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+
 export const jobOrderOut = z.object({
   id: z.uuid(),
   partnerId: z.uuid(),
   prefectureCode: z.string(),
-  prefectureName: z.string().optional(),
+  prefectureName: z.string().optional().describe('Japanese name of the prefecture'),
+  prefectureNameEn: z.string().optional().describe('English name of the prefecture'),
   municipality: z.string().nullable(),
   employerName: z.string(),
   program: z.string(),
@@ -54,11 +81,15 @@ export const jobOrderOut = z.object({
   interviewOn: z.string().nullable(),
   departureBy: z.string().nullable(),
   status: z.enum(['open', 'filled', 'closed']),
+  closeReason: z.string().nullable(),
+  closedAt: z.date().nullable(),
   createdAt: z.date(),
 });
 
 export const jobOrderListQuery = z.object({
   status: z.enum(['open', 'filled', 'closed']).optional(),
+  program: programSchema.optional(),
+  field: fieldSchema.optional(),
   partnerId: z.uuid().optional(),
   limit: limitSchema,
   cursor: cursorSchema,
@@ -93,10 +124,16 @@ export type PoolQuery = z.infer<typeof poolQuery>;
  * date or internal id. This schema is the response shape, so nothing else can be serialised.
  */
 export const poolItemOut = z.object({
-  code: z.string(),
+  code: z
+    .string()
+    .describe(
+      'The opaque pool code (e.g. P-7KQ2M9XD4A): random, revealing neither the center nor the order of registration',
+    ),
   age: z.number().int(),
   gender: z.string(),
   homeProvinceCode: z.string().describe('2025 boundaries'),
+  homeProvinceName: z.string().nullable().describe('The home province in Vietnamese'),
+  homeProvinceNameEn: z.string().nullable().describe('The home province in English'),
   occupationField: z.string(),
   jlptLevel: z.string().nullable(),
   coursesPassed: z.number().int(),
@@ -122,10 +159,20 @@ export const matchesOut = z.object({
     .describe('The next page of the ranking (scores as of each request: waiting time grows)'),
 });
 
-export const selectionBody = z.strictObject({
-  candidateCode: z
-    .string()
-    .trim()
-    .regex(/^KH-\d{4}-\d{6,}$/, 'must be a candidate code such as KH-2026-000123'),
-});
+export const selectionBody = z
+  .strictObject({
+    candidateCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(POOL_CODE_PATTERN, 'must be a pool code such as P-7KQ2M9XD4A (the `code` of a pool item)')
+      .describe('The pool code of the candidate (`code` in GET /pool and the matches)'),
+    ...contractTermsShape,
+  })
+  .superRefine((b, ctx) => {
+    if (b.contractStart && b.contractEnd && b.contractEnd <= b.contractStart) {
+      ctx.addIssue({ code: 'custom', path: ['contractEnd'], message: 'must be after contractStart' });
+    }
+  });
+export type SelectionInput = z.infer<typeof selectionBody>;
 export const selectionOut = z.object({ placementId: z.uuid(), candidateId: z.uuid() });

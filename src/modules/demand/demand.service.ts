@@ -1,24 +1,25 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
-import type { Config } from '../../config.ts';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../db/query.ts';
-import { badRequest, conflict, notFound, validationFailed } from '../../lib/errors.ts';
-import { decodeCursor, pageOf } from '../../lib/pagination.ts';
+import { access } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
+import { keyset } from '../../lib/pagination.ts';
 import { jlptRank } from '../../lib/vocab.ts';
-import type { Actor } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { transitionCandidate } from '../candidates/candidates.lifecycle.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { partners } from '../organisations/organisations.table.ts';
 import { placements } from '../placements/placements.table.ts';
+import { assertEsdEntry } from '../protection/protection.rules.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
-import type { JobOrderInput, PoolQuery } from './demand.schemas.ts';
+import type { JobOrderInput, JobOrderPatch, PoolQuery, SelectionInput } from './demand.schemas.ts';
 import { jobOrders } from './demand.table.ts';
 
-export interface DemandServiceDeps {
+/** What the demand module needs: the database and the reference names. */
+export interface DemandDeps {
   db: Db;
   reference: ReferenceService;
-  config: Config;
 }
 
 type JobOrderRow = typeof jobOrders.$inferSelect;
@@ -37,9 +38,12 @@ interface PoolRow {
   coursesPassed: number;
 }
 
-/** The anonymised projection: the only candidate columns a partner's pool query ever selects. */
+/**
+ * The anonymised projection: the only candidate columns a partner's pool query ever selects. `code`
+ * is the opaque pool code, never the public code (which is sequential and names the year).
+ */
 const poolColumns = sql`
-  c.code,
+  c.pool_code as "code",
   date_part('year', age(current_date, c.date_of_birth))::int as "age",
   c.gender,
   c.home_province_2025 as "homeProvinceCode",
@@ -108,255 +112,391 @@ async function unmetRequirements(
   return unmet;
 }
 
-export function createDemandService({ db, reference }: DemandServiceDeps) {
-  // Written out in full: drizzle renders a lone-table column unqualified, which would bind to p.id.
-  const selectedCount = sql<number>`(select count(*)::int from placements p where p.job_order_id = job_orders.id and p.status <> 'cancelled')`;
+/** The one answer for a code that cannot be selected, whatever the reason. */
+const notSelectable = (code: string) =>
+  new AppError(
+    404,
+    'not-found',
+    'Not Found',
+    `No candidate in the pool has the code ${code}: check the code against GET /pool or the order's matches.`,
+    [{ path: 'candidateCode', message: 'is not the code of a candidate in the pool' }],
+  );
 
-  function toOut(row: JobOrderRow & { selected: number }) {
-    return { ...row, prefectureName: reference.prefecture(row.prefectureCode)?.nameJa };
+/** The pool in pool-code order: opaque codes, so the order reveals nothing. */
+const poolPager = keyset([{ expr: sql`c.pool_code`, kind: 'text' }]);
+/** Matches best first; equal scores in pool-code order. */
+const matchPager = keyset([
+  { expr: sql`(jlpt + courses + waiting)`, kind: 'int', dir: 'desc' },
+  { expr: sql`code`, kind: 'text' },
+]);
+
+/** Newest first. */
+const jobOrderPager = keyset([
+  { expr: jobOrders.createdAt, kind: 'timestamp', dir: 'desc' },
+  { expr: jobOrders.id, kind: 'uuid', dir: 'desc' },
+]);
+
+// Written out in full: drizzle renders a lone-table column unqualified, which would bind to p.id.
+const selectedCount = sql<number>`(select count(*)::int from placements p where p.job_order_id = job_orders.id and p.status <> 'cancelled')`;
+
+export interface JobOrderListQuery {
+  status?: JobOrderRow['status'] | undefined;
+  program?: string | undefined;
+  field?: string | undefined;
+  partnerId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** The answer shape of an order: with the prefecture's names. */
+function jobOrderOut({ reference }: Pick<DemandDeps, 'reference'>, row: JobOrderRow & { selected: number }) {
+  const prefecture = reference.prefecture(row.prefectureCode);
+  return { ...row, prefectureName: prefecture?.nameJa, prefectureNameEn: prefecture?.nameEn };
+}
+
+/** A pool item with its home province's names besides the code. */
+function withProvinceNames<T extends Pick<PoolRow, 'homeProvinceCode'>>(
+  { reference }: Pick<DemandDeps, 'reference'>,
+  row: T,
+): T & { homeProvinceName: string | null; homeProvinceNameEn: string | null } {
+  const province = reference.province(row.homeProvinceCode, '2025');
+  return { ...row, homeProvinceName: province?.nameVi ?? null, homeProvinceNameEn: province?.nameEn ?? null };
+}
+
+/** The order, if the actor may see it (partner: its own; admin: any); else 404. */
+export async function loadOrder(db: DbOrTx, actor: Actor, id: string, lock = false) {
+  const q = db
+    .select()
+    .from(jobOrders)
+    .where(and(eq(jobOrders.id, id), access.jobOrder(actor)));
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw notFound('The job order');
+  return row;
+}
+
+/** Selections that stand (placements not cancelled) on an order. */
+async function countSelections(tx: DbOrTx, orderId: string) {
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from ${placements} where ${placements.jobOrderId} = ${orderId} and ${placements.status} <> 'cancelled'`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** Post a job order (a partner for itself, an admin for any partner). */
+export async function createJobOrder(deps: DemandDeps, actor: Actor, input: JobOrderInput) {
+  const { db, reference } = deps;
+  const partnerId = actor.role === 'partner' ? actor.partnerId! : input.partnerId;
+  const errors = [];
+  if (!partnerId) errors.push({ path: 'partnerId', message: 'is required when an admin posts a job order' });
+  if (!reference.prefecture(input.prefectureCode)) {
+    errors.push({ path: 'prefectureCode', message: 'must be one of the 47 JIS prefecture codes (01–47)' });
   }
-
-  /** The order, if the actor may see it (partner: its own; admin: any); else 404. */
-  async function loadOrder(db: DbOrTx, id: string, actor: Actor, lock = false) {
-    const q = db
-      .select()
-      .from(jobOrders)
-      .where(
-        and(
-          eq(jobOrders.id, id),
-          actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined,
-        ),
-      );
-    const [row] = lock ? await q.for('update') : await q;
-    if (!row) throw notFound('The job order');
-    return row;
+  if (errors.length) throw validationFailed(errors);
+  if (actor.role === 'admin') {
+    const [p] = await db.select({ id: partners.id }).from(partners).where(eq(partners.id, partnerId!));
+    if (!p) throw validationFailed([{ path: 'partnerId', message: 'must be an existing partner' }]);
   }
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(jobOrders)
+      .values({
+        partnerId: partnerId!,
+        prefectureCode: input.prefectureCode,
+        municipality: input.municipality ?? null,
+        employerName: input.employerName.normalize('NFC'),
+        program: input.program,
+        field: input.field,
+        headcount: input.headcount,
+        minJlpt: input.minJlpt ?? null,
+        gender: input.gender ?? null,
+        ageMin: input.ageMin ?? null,
+        ageMax: input.ageMax ?? null,
+        interviewOn: input.interviewOn ?? null,
+        departureBy: input.departureBy ?? null,
+      })
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'create',
+      entity: 'job_order',
+      entityId: row!.id,
+      after: row,
+    });
+    return jobOrderOut(deps, { ...row!, selected: 0 });
+  });
+}
 
+/** One order in the actor's scope, with its selections counted. */
+export async function getJobOrder(deps: DemandDeps, actor: Actor, id: string) {
+  const [row] = await deps.db
+    .select({ order: jobOrders, selected: selectedCount })
+    .from(jobOrders)
+    .where(and(eq(jobOrders.id, id), access.jobOrder(actor)));
+  if (!row) throw notFound('The job order');
+  return jobOrderOut(deps, { ...row.order, selected: row.selected });
+}
+
+/** Orders in the actor's scope, newest first, filtered by status, programme, field, partner. */
+export async function listJobOrders(deps: DemandDeps, actor: Actor, q: JobOrderListQuery) {
+  const rows = await deps.db
+    .select({ order: jobOrders, selected: selectedCount, ...jobOrderPager.keys })
+    .from(jobOrders)
+    .where(
+      and(
+        access.jobOrder(actor),
+        q.partnerId ? eq(jobOrders.partnerId, q.partnerId) : undefined,
+        q.status ? eq(jobOrders.status, q.status) : undefined,
+        q.program ? eq(jobOrders.program, q.program) : undefined,
+        q.field ? eq(jobOrders.field, q.field) : undefined,
+        jobOrderPager.after(q.cursor),
+      ),
+    )
+    .orderBy(...jobOrderPager.orderBy)
+    .limit(q.limit + 1);
+  const page = jobOrderPager.page(rows, q.limit);
   return {
-    loadOrder,
+    items: page.items.map((r) => jobOrderOut(deps, { ...r.order, selected: r.selected })),
+    nextCursor: page.nextCursor,
+  };
+}
 
-    async create(input: JobOrderInput, actor: Actor) {
-      const partnerId = actor.role === 'partner' ? actor.partnerId! : input.partnerId;
-      const errors = [];
-      if (!partnerId)
-        errors.push({ path: 'partnerId', message: 'is required when an admin posts a job order' });
-      if (!reference.prefecture(input.prefectureCode)) {
-        errors.push({
-          path: 'prefectureCode',
-          message: 'must be one of the 47 JIS prefecture codes (01–47)',
-        });
-      }
-      if (errors.length) throw validationFailed(errors);
-      if (actor.role === 'admin') {
-        const [p] = await db.select({ id: partners.id }).from(partners).where(eq(partners.id, partnerId!));
-        if (!p) throw validationFailed([{ path: 'partnerId', message: 'must be an existing partner' }]);
-      }
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(jobOrders)
-          .values({
-            partnerId: partnerId!,
-            prefectureCode: input.prefectureCode,
-            municipality: input.municipality ?? null,
-            employerName: input.employerName.normalize('NFC'),
-            program: input.program,
-            field: input.field,
-            headcount: input.headcount,
-            minJlpt: input.minJlpt ?? null,
-            gender: input.gender ?? null,
-            ageMin: input.ageMin ?? null,
-            ageMax: input.ageMax ?? null,
-            interviewOn: input.interviewOn ?? null,
-            departureBy: input.departureBy ?? null,
-          })
-          .returning();
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'create',
-          entity: 'job_order',
-          entityId: row!.id,
-          after: row,
-        });
-        return toOut({ ...row!, selected: 0 });
-      });
-    },
-
-    async get(id: string, actor: Actor) {
-      const [row] = await db
-        .select({ order: jobOrders, selected: selectedCount })
-        .from(jobOrders)
-        .where(
-          and(
-            eq(jobOrders.id, id),
-            actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined,
-          ),
-        );
-      if (!row) throw notFound('The job order');
-      return toOut({ ...row.order, selected: row.selected });
-    },
-
-    async list(
-      q: { status?: JobOrderRow['status']; partnerId?: string; limit: number; cursor?: string },
-      actor: Actor,
-    ) {
-      const cursor = decodeCursor(q.cursor, 2);
-      const rows = await db
-        .select({ order: jobOrders, selected: selectedCount })
-        .from(jobOrders)
-        .where(
-          and(
-            actor.role === 'partner' ? eq(jobOrders.partnerId, actor.partnerId!) : undefined,
-            q.partnerId ? eq(jobOrders.partnerId, q.partnerId) : undefined,
-            q.status ? eq(jobOrders.status, q.status) : undefined,
-            cursor
-              ? or(
-                  lt(jobOrders.createdAt, new Date(String(cursor[0]))),
-                  and(
-                    eq(jobOrders.createdAt, new Date(String(cursor[0]))),
-                    lt(jobOrders.id, String(cursor[1])),
-                  ),
-                )
-              : undefined,
-          ),
-        )
-        .orderBy(desc(jobOrders.createdAt), desc(jobOrders.id))
-        .limit(q.limit + 1);
-      const page = pageOf(rows, q.limit, (r) => [r.order.createdAt.toISOString(), r.order.id]);
-      return {
-        items: page.items.map((r) => toOut({ ...r.order, selected: r.selected })),
-        nextCursor: page.nextCursor,
-      };
-    },
-
-    /** The anonymised pool of ready, consenting candidates, filtered, in code order. */
-    async pool(q: PoolQuery) {
-      const cursor = decodeCursor(q.cursor, 1);
-      const rows = await queryRows<PoolRow>(
-        db,
-        sql`select ${poolColumns} from candidates c
-            where ${inPool}${hardFilters(q)}${cursor ? sql` and c.code > ${String(cursor[0])}` : sql``}
-            order by c.code limit ${q.limit + 1}`,
+/**
+ * Edit an order. The headcount never goes below the selections made; the status follows it
+ * (open ↔ filled). A closed order is not edited.
+ */
+export async function updateJobOrder(deps: DemandDeps, actor: Actor, id: string, patch: JobOrderPatch) {
+  return deps.db.transaction(async (tx) => {
+    const order = await loadOrder(tx, actor, id, true);
+    if (order.status === 'closed') {
+      throw conflict(
+        `This job order was closed${order.closeReason ? ` (${order.closeReason})` : ''}; it cannot be edited.`,
+        [{ path: 'status', message: 'is closed' }],
       );
-      return pageOf(rows, q.limit, (r) => [r.code]);
-    },
-
-    /** The pool ranked for an order, in SQL: hard requirements filter, soft ones score. */
-    async matches(orderId: string, q: { limit: number; cursor?: string | undefined }, actor: Actor) {
-      const cursor = decodeCursor(q.cursor, 2);
-      if (cursor && (typeof cursor[0] !== 'number' || typeof cursor[1] !== 'string')) {
-        throw badRequest('The cursor is not one this service issued.', [
-          { path: 'cursor', message: 'is not a valid cursor' },
-        ]);
-      }
-      const order = await loadOrder(db, orderId, actor);
-      const minRank = jlptRank(order.minJlpt);
-      const rows = await queryRows<PoolRow & { jlpt: number; courses: number; waiting: number }>(
-        db,
-        sql`select *, (jlpt + courses + waiting) as score from (
-              select ${poolColumns},
-                least(40, ${minRank ? sql`10 + 10 * (${jlptRankSql(sql`c.jlpt_level`)} - ${minRank})` : sql`10 * ${jlptRankSql(sql`c.jlpt_level`)}`})::int as jlpt,
-                least(30, 10 * (select count(*) from enrollments e where e.candidate_id = c.id and e.outcome = 'passed'))::int as courses,
-                least(30, floor(extract(epoch from (now() - c.status_changed_at)) / 864000))::int as waiting
-              from candidates c
-              where ${inPool}${hardFilters({ ...order, homeProvinceCode: null })}
-            ) ranked
-            ${cursor ? sql`where (jlpt + courses + waiting) < ${cursor[0]} or ((jlpt + courses + waiting) = ${cursor[0]} and code > ${cursor[1]})` : sql``}
-            order by score desc, code
-            limit ${q.limit + 1}`,
+    }
+    const changes: Partial<JobOrderRow> = {};
+    for (const [key, value] of Object.entries(patch) as [keyof JobOrderPatch, unknown][]) {
+      if (value === undefined) continue;
+      const v = typeof value === 'string' ? value.normalize('NFC') : value;
+      if (v !== order[key]) (changes as Record<string, unknown>)[key] = v;
+    }
+    if (!Object.keys(changes).length) {
+      throw validationFailed([{ path: 'body', message: 'must change at least one field' }]);
+    }
+    const merged = { ...order, ...changes };
+    if (merged.ageMin != null && merged.ageMax != null && merged.ageMin > merged.ageMax) {
+      throw validationFailed([{ path: 'ageMax', message: `must be at least ageMin (${merged.ageMin})` }]);
+    }
+    if (merged.interviewOn && merged.departureBy && merged.departureBy < merged.interviewOn) {
+      throw validationFailed([
+        { path: 'departureBy', message: `must not be before interviewOn (${merged.interviewOn})` },
+      ]);
+    }
+    const selected = await countSelections(tx, order.id);
+    if (merged.headcount < selected) {
+      throw conflict(
+        `${selected} candidates are already selected for this order; the headcount cannot go below that.`,
+        [{ path: 'headcount', message: `must be at least ${selected}, the selections made` }],
       );
-      const page = pageOf(rows, q.limit, (r) => [r.jlpt + r.courses + r.waiting, r.code]);
-      return {
-        items: page.items.map(({ jlpt, courses, waiting, ...item }) => ({
-          ...item,
-          score: jlpt + courses + waiting,
-          scoreParts: { jlpt, courses, waiting },
-        })),
-        nextCursor: page.nextCursor,
-      };
-    },
+    }
+    const status = selected >= merged.headcount ? 'filled' : 'open';
+    const [after] = await tx
+      .update(jobOrders)
+      .set({ ...changes, status })
+      .where(eq(jobOrders.id, order.id))
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'update',
+      entity: 'job_order',
+      entityId: order.id,
+      before: order,
+      after,
+    });
+    return jobOrderOut(deps, { ...after!, selected });
+  });
+}
 
-    /**
-     * A partner selects a pool candidate for its own order: a planned placement, the candidate
-     * `selected`, in one transaction. The order row lock serialises selections on one order, so
-     * the headcount holds; the partial unique index holds one open placement per candidate.
-     */
-    async select(orderId: string, candidateCode: string, actor: Actor) {
-      return db.transaction(async (tx) => {
-        const order = await loadOrder(tx, orderId, actor, true);
-        if (order.status !== 'open')
-          throw conflict(`This job order is ${order.status}; no more candidates can be selected.`);
-        const [{ n }] = (await queryRows<{ n: number }>(
-          tx,
-          sql`select count(*)::int as n from placements where job_order_id = ${order.id} and status <> 'cancelled'`,
-        )) as [{ n: number }];
-        if (n >= order.headcount) {
-          throw conflict(`The order's headcount of ${order.headcount} is already filled.`, [
-            {
-              path: 'candidateCode',
-              message: `cannot be added: ${n} of ${order.headcount} places are taken`,
-            },
-          ]);
-        }
-        const [candidate] = await tx
-          .select({ id: candidates.id, status: candidates.status, consent: candidates.consentToShare })
-          .from(candidates)
-          .where(eq(candidates.code, candidateCode));
-        // A partner never learns that a non-consenting candidate exists.
-        if (!candidate?.consent) throw notFound(`The candidate ${candidateCode}`);
-        if (candidate.status !== 'ready') {
-          throw conflict(`The candidate ${candidateCode} is no longer available (not in the pool).`, [
-            { path: 'candidateCode', message: 'is not ready for selection' },
-          ]);
-        }
-        const unmet = await unmetRequirements(tx, order, candidate.id);
-        if (unmet.length) {
-          throw conflict(
-            `The candidate ${candidateCode} does not meet this job order's requirements: ${unmet.join('; ')}.`,
-            unmet.map((message) => ({ path: 'candidateCode', message })),
-          );
-        }
-        const [open] = await tx
-          .select({ id: placements.id })
-          .from(placements)
-          .where(
-            and(
-              eq(placements.candidateId, candidate.id),
-              sql`${placements.status} in ('planned', 'departed')`,
-            ),
-          );
-        if (open) throw conflict(`The candidate ${candidateCode} already has an open placement.`);
-        const [placement] = await tx
-          .insert(placements)
-          .values({
-            candidateId: candidate.id,
-            jobOrderId: order.id,
-            destinationCountry: 'JP',
-            prefectureCode: order.prefectureCode,
-            municipality: order.municipality,
-            employerName: order.employerName,
-            program: order.program,
-            field: order.field,
-          })
-          .returning();
-        await transitionCandidate(tx, {
-          candidateId: candidate.id,
-          to: 'selected',
-          actor,
-          event: 'select',
-          reason: `selected for job order ${order.id}`,
-        });
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'select',
-          entity: 'placement',
-          entityId: placement!.id,
-          after: placement,
-        });
-        if (n + 1 >= order.headcount)
-          await tx.update(jobOrders).set({ status: 'filled' }).where(eq(jobOrders.id, order.id));
-        return { placementId: placement!.id, candidateId: candidate.id };
-      });
-    },
+/** Close an order (open or filled) with a reason: it takes no more selections. */
+export async function closeJobOrder(deps: DemandDeps, actor: Actor, id: string, reason: string) {
+  return deps.db.transaction(async (tx) => {
+    const order = await loadOrder(tx, actor, id, true);
+    if (order.status === 'closed') {
+      throw conflict(`This job order is already closed (${order.closeReason ?? 'no reason given'}).`, [
+        { path: 'status', message: 'is closed' },
+      ]);
+    }
+    const [after] = await tx
+      .update(jobOrders)
+      .set({ status: 'closed', closeReason: reason.normalize('NFC'), closedAt: sql`now()` })
+      .where(eq(jobOrders.id, order.id))
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'close',
+      entity: 'job_order',
+      entityId: order.id,
+      before: order,
+      after,
+    });
+    return jobOrderOut(deps, { ...after!, selected: await countSelections(tx, order.id) });
+  });
+}
+
+/** The anonymised pool of ready, consenting candidates, filtered, in pool-code order. */
+export async function listPool(deps: DemandDeps, _actor: Actor, q: PoolQuery) {
+  const rows = await queryRows<PoolRow>(
+    deps.db,
+    sql`select ${poolColumns}, ${poolPager.keysSql} from candidates c
+        where ${inPool}${hardFilters(q)} and ${poolPager.after(q.cursor) ?? sql`true`}
+        order by ${poolPager.orderBySql} limit ${q.limit + 1}`,
+  );
+  const page = poolPager.page(rows, q.limit);
+  return { ...page, items: page.items.map((r) => withProvinceNames(deps, r)) };
+}
+
+/** The pool ranked for an order, in SQL: hard requirements filter, soft ones score. */
+export async function listMatches(
+  deps: DemandDeps,
+  actor: Actor,
+  orderId: string,
+  q: { limit: number; cursor?: string | undefined },
+) {
+  const after = matchPager.after(q.cursor);
+  const order = await loadOrder(deps.db, actor, orderId);
+  const minRank = jlptRank(order.minJlpt);
+  const rows = await queryRows<PoolRow & { jlpt: number; courses: number; waiting: number }>(
+    deps.db,
+    sql`select *, (jlpt + courses + waiting) as score, ${matchPager.keysSql} from (
+          select ${poolColumns},
+            least(40, ${minRank ? sql`10 + 10 * (${jlptRankSql(sql`c.jlpt_level`)} - ${minRank})` : sql`10 * ${jlptRankSql(sql`c.jlpt_level`)}`})::int as jlpt,
+            least(30, 10 * (select count(*) from enrollments e where e.candidate_id = c.id and e.outcome = 'passed'))::int as courses,
+            least(30, floor(extract(epoch from (now() - c.status_changed_at)) / 864000))::int as waiting
+          from candidates c
+          where ${inPool}${hardFilters({ ...order, homeProvinceCode: null })}
+        ) ranked
+        ${after ? sql`where ${after}` : sql``}
+        order by ${matchPager.orderBySql}
+        limit ${q.limit + 1}`,
+  );
+  const page = matchPager.page(rows, q.limit);
+  return {
+    items: page.items.map(({ jlpt, courses, waiting, ...item }) => ({
+      ...withProvinceNames(deps, item),
+      score: jlpt + courses + waiting,
+      scoreParts: { jlpt, courses, waiting },
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/**
+ * A partner selects a pool candidate for its own order: a planned placement (with the contract
+ * terms when given), the candidate `selected`, in one transaction. The order row lock serialises
+ * selections on one order, so the headcount holds; the partial unique index holds one open
+ * placement per candidate. Reaching the headcount fills the order.
+ */
+export async function selectCandidate(
+  { db }: Pick<DemandDeps, 'db'>,
+  actor: Actor,
+  orderId: string,
+  input: SelectionInput,
+) {
+  const { candidateCode } = input;
+  return db.transaction(async (tx) => {
+    const order = await loadOrder(tx, actor, orderId, true);
+    if (order.status === 'closed') {
+      throw conflict(
+        `This job order was closed (${order.closeReason ?? 'no reason given'}); no more candidates can be selected.`,
+        [{ path: 'status', message: 'is closed' }],
+      );
+    }
+    if (order.status === 'filled') {
+      throw conflict(
+        `This job order is filled (${order.headcount} selected); no more candidates can be selected.`,
+        [{ path: 'status', message: 'is filled' }],
+      );
+    }
+    const n = await countSelections(tx, order.id);
+    if (n >= order.headcount) {
+      throw conflict(`The order's headcount of ${order.headcount} is already filled.`, [
+        { path: 'candidateCode', message: `cannot be added: ${n} of ${order.headcount} places are taken` },
+      ]);
+    }
+    // Only a candidate in the pool can be selected, and every other code — unknown, not consenting,
+    // not ready, anonymised, just taken by another order — gets the same 404: no answer tells a
+    // partner that a code exists outside the pool. The row lock makes the loser of two
+    // simultaneous selections wait, re-read the row, find it out of the pool and get that 404.
+    const [candidate] = await queryRows<{ id: string }>(
+      tx,
+      sql`select c.id from ${candidates} c where c.pool_code = ${candidateCode} and ${inPool} for update`,
+    );
+    if (!candidate) throw notSelectable(candidateCode);
+    const unmet = await unmetRequirements(tx, order, candidate.id);
+    if (unmet.length) {
+      throw conflict(
+        `The candidate ${candidateCode} does not meet this job order's requirements: ${unmet.join('; ')}.`,
+        unmet.map((message) => ({ path: 'candidateCode', message })),
+      );
+    }
+    if (order.program === 'esd') await assertEsdEntry(tx, candidate.id);
+    const [open] = await tx
+      .select({ id: placements.id })
+      .from(placements)
+      .where(
+        and(eq(placements.candidateId, candidate.id), sql`${placements.status} in ('planned', 'departed')`),
+      );
+    if (open) throw conflict(`The candidate ${candidateCode} already has an open placement.`);
+    const [placement] = await tx
+      .insert(placements)
+      .values({
+        candidateId: candidate.id,
+        jobOrderId: order.id,
+        destinationCountry: 'JP',
+        prefectureCode: order.prefectureCode,
+        municipality: order.municipality,
+        employerName: order.employerName,
+        program: order.program,
+        field: order.field,
+        contractStart: input.contractStart ?? null,
+        contractEnd: input.contractEnd ?? null,
+        monthlyWageJpy: input.monthlyWageJpy ?? null,
+      })
+      .returning();
+    await transitionCandidate(tx, {
+      candidateId: candidate.id,
+      to: 'selected',
+      actor,
+      event: 'select',
+      reason: `selected for job order ${order.id}`,
+      sideEffect: true,
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'select',
+      entity: 'placement',
+      entityId: placement!.id,
+      after: placement,
+    });
+    if (n + 1 >= order.headcount)
+      await tx.update(jobOrders).set({ status: 'filled' }).where(eq(jobOrders.id, order.id));
+    return { placementId: placement!.id, candidateId: candidate.id };
+  });
+}
+
+/** Binds the deps once; routes call `app.services.demand.list(actor, query)`. */
+export function createDemandService(deps: DemandDeps) {
+  return {
+    create: (actor: Actor, input: JobOrderInput) => createJobOrder(deps, actor, input),
+    get: (actor: Actor, id: string) => getJobOrder(deps, actor, id),
+    list: (actor: Actor, q: JobOrderListQuery) => listJobOrders(deps, actor, q),
+    update: (actor: Actor, id: string, patch: JobOrderPatch) => updateJobOrder(deps, actor, id, patch),
+    close: (actor: Actor, id: string, reason: string) => closeJobOrder(deps, actor, id, reason),
+    pool: (actor: Actor, q: PoolQuery) => listPool(deps, actor, q),
+    matches: (actor: Actor, orderId: string, q: { limit: number; cursor?: string | undefined }) =>
+      listMatches(deps, actor, orderId, q),
+    select: (actor: Actor, orderId: string, input: SelectionInput) =>
+      selectCandidate(deps, actor, orderId, input),
   };
 }
 

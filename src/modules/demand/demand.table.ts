@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { columns } from '../../db/columns.ts';
 import { partners } from '../organisations/organisations.table.ts';
 
 export const jobOrders = pgTable(
   'job_orders',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     partnerId: uuid('partner_id')
       .notNull()
       .references(() => partners.id),
@@ -22,7 +23,9 @@ export const jobOrders = pgTable(
     interviewOn: date('interview_on', { mode: 'string' }),
     departureBy: date('departure_by', { mode: 'string' }),
     status: text('status').$type<'open' | 'filled' | 'closed'>().notNull().default('open'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    closeReason: text('close_reason'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     check('job_orders_headcount_check', sql`${t.headcount} >= 1`),
@@ -34,4 +37,26 @@ export const jobOrders = pgTable(
     check('job_orders_gender_check', sql`${t.gender} is null or ${t.gender} in ('male', 'female')`),
     index('job_orders_partner_idx').on(t.partnerId, t.createdAt),
   ],
+);
+
+/**
+ * Selections a partner cancelled (not those cancelled by the center or an admin): what the cancel
+ * quota counts. A cancelled selection returns the candidate to the pool, so without a limit a partner
+ * could select, read the identity and cancel, over and over.
+ */
+export const selectionCancellations = pgTable(
+  'selection_cancellations',
+  {
+    id: columns.id(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    placementId: uuid('placement_id').notNull(),
+    candidateId: uuid('candidate_id').notNull(),
+    actorId: uuid('actor_id'),
+    /** Whether the partner had read the candidate's record (a disclosure) before cancelling. */
+    afterRead: boolean('after_read').notNull().default(false),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('selection_cancellations_partner_idx').on(t.partnerId, t.cancelledAt)],
 );

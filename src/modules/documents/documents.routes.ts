@@ -1,4 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ANY_ROLE } from '../../lib/actor.ts';
+import { exportParams } from '../../lib/spreadsheet.ts';
+import { answerList, listExportNote } from '../exports/exports.lists.ts';
 import {
   batchBody,
   certificateListOut,
@@ -9,10 +12,8 @@ import {
   listQuery,
   pdfOut,
   revokeBody,
-  verifyOut,
-  verifyParams,
-  verifyQuery,
 } from './documents.schemas.ts';
+import { readerRoutes } from './readers.routes.ts';
 
 const pdfHeaders = (filename: string) => ({
   'content-type': 'application/pdf',
@@ -40,19 +41,23 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/certificates',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['documents'],
         summary: 'Certificates within your scope, newest first',
-        querystring: listQuery,
+        description: listExportNote.trim(),
+        querystring: listQuery.safeExtend(exportParams),
         response: { 200: certificateListOut },
       },
     },
-    async (request) => service.list(request.actor, request.query),
+    async (request, reply) =>
+      answerList(request, reply, 'certificates', request.query, (q) => service.list(request.actor, q)),
   );
 
   app.get(
     '/certificates/:id',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['documents'],
         summary: 'One certificate',
@@ -66,10 +71,12 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/certificates/:id/pdf',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['documents'],
         summary: 'The certificate as a PDF, with its serial and a QR code of the verification URL',
         params: idParams,
+        produces: ['application/pdf'],
         response: { 200: pdfOut },
       },
     },
@@ -82,10 +89,12 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/certificates/batch',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['documents'],
         summary: 'Print many certificates as one PDF, one page each; all or nothing',
         body: batchBody,
+        produces: ['application/pdf'],
         response: { 200: pdfOut },
       },
     },
@@ -107,32 +116,22 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: certificateOut },
       },
     },
-    async (request) => service.revoke(request.actor, request.params.id, request.body.reason),
+    async (request) =>
+      service.revoke(request.actor, request.params.id, request.body.reason, request.body.category),
   );
 
-  app.get(
-    '/verify/:serial',
-    {
-      config: { auth: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
-      schema: {
-        tags: ['documents'],
-        summary: 'Public check of a printed certificate by serial and verification code',
-        security: [],
-        params: verifyParams,
-        querystring: verifyQuery,
-        response: { 200: verifyOut },
-      },
-    },
-    async (request) => service.verify(request.params.serial, request.query.code),
-  );
+  // The public verification page and the profile sheets (verify-page.ts, profile.ts).
+  await app.register(readerRoutes);
 
   app.get(
     '/placements/:id/letter.pdf',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['documents'],
         summary: 'Bilingual (Vietnamese/Japanese) placement letter',
         params: idParams,
+        produces: ['application/pdf'],
         response: { 200: pdfOut },
       },
     },

@@ -1,5 +1,6 @@
 import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
 import { isoDate, z } from '../../lib/zod.ts';
+import { REVOKE_CATEGORIES } from './documents.table.ts';
 
 export const certificateType = z.enum(['training_completion', 'orientation']);
 
@@ -44,6 +45,10 @@ export const certificateListOut = z.object({
 });
 
 export const revokeBody = z.strictObject({
+  category: z
+    .enum(REVOKE_CATEGORIES)
+    .default('other')
+    .describe('What the public verification page says of the revocation'),
   reason: z
     .string()
     .trim()
@@ -71,10 +76,31 @@ export const verifyQuery = z.object({
 export const verifyOut = z.object({
   valid: z.boolean().describe('Issued and not revoked'),
   revoked: z.boolean(),
+  revokedOn: isoDate.nullable().describe('The day it was revoked (Vietnam time)'),
+  revokeCategory: z
+    .enum(REVOKE_CATEGORIES)
+    .nullable()
+    .describe('Why it was revoked, as the public may read it (the reason itself stays internal)'),
+  serial: z.string(),
   type: certificateType,
   holderName: z.string().describe('Family name in full, other names as initials: Nguyễn V. Đ.'),
+  courseName: z.string(),
+  courseKind: z.enum(['language', 'vocational', 'orientation']),
+  courseStartsOn: isoDate,
+  courseEndsOn: isoDate,
+  courseHours: z.number().int(),
+  result: z.literal('passed'),
+  score: z.number().nullable(),
+  jlptLevel: z.string().nullable(),
   issuedOn: isoDate,
   issuer: z.string().describe('The issuing training center and its province'),
+});
+
+export const profileQuery = z.object({
+  lang: z
+    .enum(['ja', 'vi'])
+    .default('ja')
+    .describe('ja: labels in Japanese for employers (default); vi: in Vietnamese'),
 });
 
 /** PDF routes answer a binary body; this only documents it. */

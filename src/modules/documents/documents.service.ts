@@ -1,14 +1,15 @@
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { and, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { access } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
-import { decodeCursor, pageOf } from '../../lib/pagination.ts';
+import { keyset } from '../../lib/pagination.ts';
 import { type CertificateData, certificatePdf, certificatesPdfStream } from '../../pdf/certificate.ts';
 import { placementLetterPdf } from '../../pdf/placement-letter.ts';
-import type { Actor } from '../../plugins/auth.ts';
 import { recordAudit, recordDisclosure, recordDisclosures } from '../audit/audit.service.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { jobOrders } from '../demand/demand.table.ts';
@@ -16,12 +17,13 @@ import { trainingCenters } from '../organisations/organisations.table.ts';
 import { placements } from '../placements/placements.table.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { courses, enrollments } from '../training/training.table.ts';
-import { certificates, serialCounters } from './documents.table.ts';
+import { certificates, type RevokeCategory, serialCounters } from './documents.table.ts';
+import { placementLetterSerial } from './letter-serial.ts';
 
 export interface DocumentServiceDeps {
   db: Db;
   reference: ReferenceService;
-  config: Config;
+  config: Pick<Config, 'publicUrl'>;
 }
 
 type CertificateRow = typeof certificates.$inferSelect;
@@ -34,12 +36,6 @@ function newVerifyCode(): string {
   let code = '';
   for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
-}
-
-function sameCode(a: string, b: string): boolean {
-  const x = Buffer.from(a.toUpperCase());
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
@@ -57,46 +53,17 @@ export function maskName(fullName: string): string {
   return [parts[0], ...parts.slice(1).map(initial)].join(' ');
 }
 
-/** Certificates the caller may see: its center's, its province's candidates', a partner's selected candidates'. */
-function certificateScope(actor: Actor): SQL | undefined {
-  switch (actor.role) {
-    case 'admin':
-      return undefined;
-    case 'center':
-      return or(
-        eq(certificates.trainingCenterId, actor.trainingCenterId ?? ''),
-        eq(candidates.trainingCenterId, actor.trainingCenterId ?? ''),
-      );
-    case 'province':
-      return eq(candidates.homeProvince2025, actor.provinceCode ?? '');
-    case 'partner':
-      // A partner sees identifying data only of candidates selected for its own job orders.
-      return sql`exists (select 1 from ${placements} join ${jobOrders} on ${jobOrders.id} = ${placements.jobOrderId}
-        where ${placements.candidateId} = ${certificates.candidateId}
-          and ${jobOrders.partnerId} = ${actor.partnerId ?? ''} and ${placements.status} <> 'cancelled')`;
-  }
-}
-
-/** Placements whose letter the caller may print. */
-function placementScope(actor: Actor): SQL | undefined {
-  switch (actor.role) {
-    case 'admin':
-      return undefined;
-    case 'center':
-      return eq(candidates.trainingCenterId, actor.trainingCenterId ?? '');
-    case 'province':
-      return eq(candidates.homeProvince2025, actor.provinceCode ?? '');
-    case 'partner':
-      // Only while the selection stands: a cancelled one closes the candidate's data again.
-      return and(eq(jobOrders.partnerId, actor.partnerId ?? ''), sql`${placements.status} <> 'cancelled'`);
-  }
-}
+const certificatePager = keyset([
+  { expr: certificates.createdAt, kind: 'timestamp', dir: 'desc' },
+  { expr: certificates.id, kind: 'uuid', dir: 'desc' },
+]);
 
 const certificateColumns = {
   certificate: certificates,
   centerName: trainingCenters.name,
   centerProvinceCode: trainingCenters.provinceCode,
   licenseNo: trainingCenters.licenseNo,
+  directorName: trainingCenters.directorName,
 };
 
 function toOut(c: CertificateRow) {
@@ -117,357 +84,393 @@ function toOut(c: CertificateRow) {
   };
 }
 
-export function createDocumentService({ db, reference, config }: DocumentServiceDeps) {
-  const provinceName = (code: string) =>
-    reference.province(code, '2025')?.nameVi ?? reference.province(code, '2008')?.nameVi ?? code;
+type CertificateWithCenter = {
+  certificate: CertificateRow;
+  centerName: string;
+  centerProvinceCode: string;
+  licenseNo: string | null;
+  directorName: string | null;
+};
 
-  const verifyUrl = (serial: string, code: string) =>
-    `${config.publicUrl}/verify/${encodeURIComponent(serial)}?code=${code}`;
+/** The province's Vietnamese name (a center's code may be of either boundary set). */
+function provinceName(reference: ReferenceService, code: string): string {
+  return reference.province(code, '2025')?.nameVi ?? reference.province(code, '2008')?.nameVi ?? code;
+}
 
-  const toPrintable = (row: {
-    certificate: CertificateRow;
-    centerName: string;
-    centerProvinceCode: string;
-    licenseNo: string | null;
-  }): CertificateData => {
-    const c = row.certificate;
-    return {
-      serial: c.serial,
-      verifyCode: c.verifyCode,
-      verifyUrl: verifyUrl(c.serial, c.verifyCode),
-      type: c.type as CertificateData['type'],
-      issuedOn: c.issuedOn,
-      holderName: c.holderName,
-      holderBirthDate: c.holderBirthDate,
-      courseName: c.courseName,
-      courseKind: c.courseKind,
-      courseHours: c.courseHours,
-      courseStartsOn: c.courseStartsOn,
-      courseEndsOn: c.courseEndsOn,
-      score: c.score,
-      jlptLevel: c.jlptLevel,
-      centerName: row.centerName,
-      centerProvince: provinceName(row.centerProvinceCode),
-      licenseNo: row.licenseNo,
-    };
-  };
-
-  const selectVisible = (actor: Actor, where: SQL | undefined) =>
-    db
-      .select(certificateColumns)
-      .from(certificates)
-      .innerJoin(candidates, eq(candidates.id, certificates.candidateId))
-      .innerJoin(trainingCenters, eq(trainingCenters.id, certificates.trainingCenterId))
-      .where(and(where, certificateScope(actor)));
-
-  async function getVisible(actor: Actor, id: string) {
-    const [row] = await selectVisible(actor, eq(certificates.id, id));
-    if (!row) throw notFound('The certificate');
-    return row;
-  }
-
-  const revokedConflict = (c: CertificateRow) =>
-    conflict(
-      `Certificate ${c.serial} was revoked on ${c.revokedAt?.toISOString().slice(0, 10)} (${c.revokeReason}); it can no longer be printed.`,
-    );
-
+/** What the certificate renderer prints, with the URL its QR code opens. */
+function toPrintable(
+  { reference, config }: Pick<DocumentServiceDeps, 'reference' | 'config'>,
+  row: CertificateWithCenter,
+): CertificateData {
+  const c = row.certificate;
   return {
-    /** Issues the certificate of a passed enrollment; the type follows the course kind. */
-    async issue(actor: Actor, input: { enrollmentId: string }) {
-      return db.transaction(async (tx) => {
-        const [e] = await tx
-          .select({
-            outcome: enrollments.outcome,
-            score: enrollments.score,
-            jlptLevel: enrollments.jlptLevel,
-            candidateId: enrollments.candidateId,
-            holderName: candidates.fullName,
-            holderBirthDate: candidates.dateOfBirth,
-            courseName: courses.name,
-            courseKind: courses.kind,
-            courseHours: courses.hours,
-            courseStartsOn: courses.startsOn,
-            courseEndsOn: courses.endsOn,
-            trainingCenterId: courses.trainingCenterId,
-            serialPrefix: trainingCenters.serialPrefix,
-          })
-          .from(enrollments)
-          .innerJoin(courses, eq(courses.id, enrollments.courseId))
-          .innerJoin(candidates, eq(candidates.id, enrollments.candidateId))
-          .innerJoin(trainingCenters, eq(trainingCenters.id, courses.trainingCenterId))
-          .where(eq(enrollments.id, input.enrollmentId));
-        // The center that ran the course certifies it; another center's enrollments do not exist for it.
-        if (!e || (actor.role === 'center' && e.trainingCenterId !== actor.trainingCenterId)) {
-          throw notFound('The enrollment');
-        }
-        if (e.outcome !== 'passed') {
-          throw conflict(
-            e.outcome
-              ? `Enrollment ${input.enrollmentId} was recorded as ${e.outcome}; only a passed enrollment gets a certificate.`
-              : `Enrollment ${input.enrollmentId} has no result yet; record a pass before issuing a certificate.`,
-            [{ path: 'enrollmentId', message: 'is not a passed enrollment' }],
-          );
-        }
-        const [existing] = await tx
-          .select({ serial: certificates.serial })
-          .from(certificates)
-          .where(and(eq(certificates.enrollmentId, input.enrollmentId), isNull(certificates.revokedAt)));
-        if (existing) {
-          throw conflict(
-            `Enrollment ${input.enrollmentId} already has certificate ${existing.serial}; revoke it first to reissue.`,
-            [{ path: 'enrollmentId', message: 'already has a valid certificate' }],
-          );
-        }
-        const issuedOn = todayInVietnam();
-        const year = Number(issuedOn.slice(0, 4));
-        // The counter row is locked until this transaction ends, so concurrent issuers of one center
-        // queue here and each gets the next number; a rolled-back issue leaves no gap.
-        const [counter] = await tx
-          .insert(serialCounters)
-          .values({ trainingCenterId: e.trainingCenterId, year, last: 1 })
-          .onConflictDoUpdate({
-            target: [serialCounters.trainingCenterId, serialCounters.year],
-            set: { last: sql`${serialCounters.last} + 1` },
-          })
-          .returning({ last: serialCounters.last });
-        const serial = `${e.serialPrefix}-${year}-${String(counter!.last).padStart(6, '0')}`;
-        const [created] = await tx
-          .insert(certificates)
-          .values({
-            serial,
-            verifyCode: newVerifyCode(),
-            type: e.courseKind === 'orientation' ? 'orientation' : 'training_completion',
-            enrollmentId: input.enrollmentId,
-            candidateId: e.candidateId,
-            trainingCenterId: e.trainingCenterId,
-            issuedOn,
-            issuedBy: actor.id,
-            holderName: e.holderName.normalize('NFC'),
-            holderBirthDate: e.holderBirthDate,
-            courseName: e.courseName,
-            courseKind: e.courseKind,
-            courseHours: e.courseHours,
-            courseStartsOn: e.courseStartsOn,
-            courseEndsOn: e.courseEndsOn,
-            score: e.score,
-            jlptLevel: e.jlptLevel,
-          })
-          .returning();
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'issue',
-          entity: 'certificate',
-          entityId: created!.id,
-          after: { ...created, verifyCode: undefined },
-        });
-        return {
-          id: created!.id,
-          serial: created!.serial,
-          verifyCode: created!.verifyCode,
-          type: created!.type as 'training_completion' | 'orientation',
-        };
-      });
-    },
+    serial: c.serial,
+    verifyCode: c.verifyCode,
+    verifyUrl: `${config.publicUrl}/verify/${encodeURIComponent(c.serial)}?code=${c.verifyCode}`,
+    type: c.type as CertificateData['type'],
+    issuedOn: c.issuedOn,
+    holderName: c.holderName,
+    holderBirthDate: c.holderBirthDate,
+    courseName: c.courseName,
+    courseKind: c.courseKind,
+    courseHours: c.courseHours,
+    courseStartsOn: c.courseStartsOn,
+    courseEndsOn: c.courseEndsOn,
+    score: c.score,
+    jlptLevel: c.jlptLevel,
+    centerName: row.centerName,
+    centerProvince: provinceName(reference, row.centerProvinceCode),
+    licenseNo: row.licenseNo,
+    directorName: row.directorName,
+  };
+}
 
-    async get(actor: Actor, id: string) {
-      const row = await getVisible(actor, id);
-      await recordDisclosure(db, actor, row.certificate.candidateId, `certificate ${row.certificate.serial}`);
-      return toOut(row.certificate);
-    },
+/** Certificates the actor may see (`access.certificate`), with their center, narrowed by `where`. */
+function selectVisible<K extends Record<string, SQL>>(
+  db: Db,
+  actor: Actor,
+  where: SQL | undefined,
+  keys?: K,
+) {
+  return db
+    .select({ ...certificateColumns, ...(keys ?? ({} as K)) })
+    .from(certificates)
+    .innerJoin(candidates, eq(candidates.id, certificates.candidateId))
+    .innerJoin(trainingCenters, eq(trainingCenters.id, certificates.trainingCenterId))
+    .where(and(where, access.certificate(actor)));
+}
 
-    async list(
-      actor: Actor,
-      q: { candidateId?: string | undefined; limit: number; cursor?: string | undefined },
-    ) {
-      const cursor = decodeCursor(q.cursor, 1);
-      // The cursor names the last certificate served; comparing against its stored timestamp keeps
-      // PostgreSQL's microseconds, which a JavaScript Date would round away.
-      const rows = await selectVisible(
-        actor,
-        and(
-          q.candidateId ? eq(certificates.candidateId, q.candidateId) : undefined,
-          cursor
-            ? sql`(${certificates.createdAt}, ${certificates.id}) < (select c2.created_at, c2.id from certificates c2 where c2.id = ${String(cursor[0])})`
-            : undefined,
-        ),
-      )
-        .orderBy(desc(certificates.createdAt), desc(certificates.id))
-        .limit(q.limit + 1);
-      const page = pageOf(rows, q.limit, (r) => [r.certificate.id]);
-      // The list shows each holder's name: to a partner, every item is a disclosure like a single read.
-      await recordDisclosures(
-        db,
-        actor,
-        page.items.map((r) => ({
-          candidateId: r.certificate.candidateId,
-          what: `certificate ${r.certificate.serial} (list)`,
-        })),
+async function getVisible(db: Db, actor: Actor, id: string) {
+  const [row] = await selectVisible(db, actor, eq(certificates.id, id));
+  if (!row) throw notFound('The certificate');
+  return row;
+}
+
+const revokedConflict = (c: CertificateRow) =>
+  conflict(
+    `Certificate ${c.serial} was revoked on ${c.revokedAt?.toISOString().slice(0, 10)} (${c.revokeReason}); it can no longer be printed.`,
+  );
+
+/** Issues the certificate of a passed enrollment; the type follows the course kind. */
+export async function issueCertificate(
+  { db }: Pick<DocumentServiceDeps, 'db'>,
+  actor: Actor,
+  input: { enrollmentId: string },
+) {
+  return db.transaction(async (tx) => {
+    const [e] = await tx
+      .select({
+        outcome: enrollments.outcome,
+        score: enrollments.score,
+        jlptLevel: enrollments.jlptLevel,
+        candidateId: enrollments.candidateId,
+        holderName: candidates.fullName,
+        holderBirthDate: candidates.dateOfBirth,
+        courseName: courses.name,
+        courseKind: courses.kind,
+        courseHours: courses.hours,
+        courseStartsOn: courses.startsOn,
+        courseEndsOn: courses.endsOn,
+        trainingCenterId: courses.trainingCenterId,
+        serialPrefix: trainingCenters.serialPrefix,
+      })
+      .from(enrollments)
+      .innerJoin(courses, eq(courses.id, enrollments.courseId))
+      .innerJoin(candidates, eq(candidates.id, enrollments.candidateId))
+      .innerJoin(trainingCenters, eq(trainingCenters.id, courses.trainingCenterId))
+      // The center that ran the course certifies it; another center's enrollments do not exist for it.
+      .where(and(eq(enrollments.id, input.enrollmentId), access.courseWrite(actor)));
+    if (!e) throw notFound('The enrollment');
+    if (e.outcome !== 'passed') {
+      throw conflict(
+        e.outcome
+          ? `Enrollment ${input.enrollmentId} was recorded as ${e.outcome}; only a passed enrollment gets a certificate.`
+          : `Enrollment ${input.enrollmentId} has no result yet; record a pass before issuing a certificate.`,
+        [{ path: 'enrollmentId', message: 'is not a passed enrollment' }],
       );
-      return { items: page.items.map((r) => toOut(r.certificate)), nextCursor: page.nextCursor };
-    },
-
-    /** One certificate as a PDF; a revoked certificate is not printed again. */
-    async pdf(actor: Actor, id: string) {
-      const row = await getVisible(actor, id);
-      if (row.certificate.revokedAt) throw revokedConflict(row.certificate);
-      await recordDisclosure(
-        db,
-        actor,
-        row.certificate.candidateId,
-        `certificate ${row.certificate.serial} (PDF)`,
+    }
+    const [existing] = await tx
+      .select({ serial: certificates.serial })
+      .from(certificates)
+      .where(and(eq(certificates.enrollmentId, input.enrollmentId), isNull(certificates.revokedAt)));
+    if (existing) {
+      throw conflict(
+        `Enrollment ${input.enrollmentId} already has certificate ${existing.serial}; revoke it first to reissue.`,
+        [{ path: 'enrollmentId', message: 'already has a valid certificate' }],
       );
-      return { filename: `${row.certificate.serial}.pdf`, body: await certificatePdf(toPrintable(row)) };
-    },
+    }
+    const issuedOn = todayInVietnam();
+    const year = Number(issuedOn.slice(0, 4));
+    // The counter row is locked until this transaction ends, so concurrent issuers of one center
+    // queue here and each gets the next number; a rolled-back issue leaves no gap.
+    const [counter] = await tx
+      .insert(serialCounters)
+      .values({ trainingCenterId: e.trainingCenterId, year, last: 1 })
+      .onConflictDoUpdate({
+        target: [serialCounters.trainingCenterId, serialCounters.year],
+        set: { last: sql`${serialCounters.last} + 1` },
+      })
+      .returning({ last: serialCounters.last });
+    const serial = `${e.serialPrefix}-${year}-${String(counter!.last).padStart(6, '0')}`;
+    const [created] = await tx
+      .insert(certificates)
+      .values({
+        serial,
+        verifyCode: newVerifyCode(),
+        type: e.courseKind === 'orientation' ? 'orientation' : 'training_completion',
+        enrollmentId: input.enrollmentId,
+        candidateId: e.candidateId,
+        trainingCenterId: e.trainingCenterId,
+        issuedOn,
+        issuedBy: actor.id,
+        holderName: e.holderName.normalize('NFC'),
+        holderBirthDate: e.holderBirthDate,
+        courseName: e.courseName,
+        courseKind: e.courseKind,
+        courseHours: e.courseHours,
+        courseStartsOn: e.courseStartsOn,
+        courseEndsOn: e.courseEndsOn,
+        score: e.score,
+        jlptLevel: e.jlptLevel,
+      })
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'issue',
+      entity: 'certificate',
+      entityId: created!.id,
+      after: { ...created, verifyCode: undefined },
+    });
+    return {
+      id: created!.id,
+      serial: created!.serial,
+      verifyCode: created!.verifyCode,
+      type: created!.type as 'training_completion' | 'orientation',
+    };
+  });
+}
 
-    /**
-     * Many certificates in one PDF. Everything is checked before the first byte is drawn: an id the
-     * caller may not see (404) or a revoked certificate (409) prints nothing at all.
-     */
-    async batch(actor: Actor, ids: string[]): Promise<Readable> {
-      const rows = await selectVisible(actor, inArray(certificates.id, ids));
-      const byId = new Map(rows.map((r) => [r.certificate.id, r]));
-      const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !byId.has(id));
-      if (missing.length > 0) {
-        throw new AppError(
-          404,
-          'not-found',
-          'Not Found',
-          `${missing.length} of the certificates were not found (first: ${missing[0]!.id}); nothing was printed.`,
-          missing
-            .slice(0, 100)
-            .map((m) => ({ path: `ids.${m.i}`, message: 'is not a certificate you can print' })),
-        );
-      }
-      const revoked = rows.filter((r) => r.certificate.revokedAt);
-      if (revoked.length > 0) {
-        throw conflict(
-          `Revoked certificates cannot be printed: ${revoked
-            .slice(0, 20)
-            .map((r) => r.certificate.serial)
-            .join(', ')}${revoked.length > 20 ? ', …' : ''}. Nothing was printed.`,
-          revoked.slice(0, 100).map((r) => ({
-            path: `ids.${ids.indexOf(r.certificate.id)}`,
-            message: `is revoked (${r.certificate.serial})`,
-          })),
-        );
-      }
-      await recordDisclosures(
-        db,
-        actor,
-        rows.map((r) => ({
-          candidateId: r.certificate.candidateId,
-          what: `certificate ${r.certificate.serial} (batch)`,
-        })),
-      );
-      return certificatesPdfStream(ids.map((id) => toPrintable(byId.get(id)!)));
-    },
+export async function getCertificate({ db }: Pick<DocumentServiceDeps, 'db'>, actor: Actor, id: string) {
+  const row = await getVisible(db, actor, id);
+  await recordDisclosure(db, actor, row.certificate.candidateId, `certificate ${row.certificate.serial}`);
+  return toOut(row.certificate);
+}
 
-    async revoke(actor: Actor, id: string, reason: string) {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .select({ certificate: certificates })
-          .from(certificates)
-          .innerJoin(candidates, eq(candidates.id, certificates.candidateId))
-          .where(and(eq(certificates.id, id), certificateScope(actor)))
-          .for('update', { of: certificates });
-        // Only the issuing center (or an admin) may withdraw what it issued.
-        if (
-          !row ||
-          (actor.role === 'center' && row.certificate.trainingCenterId !== actor.trainingCenterId)
-        ) {
-          throw notFound('The certificate');
-        }
-        const before = row.certificate;
-        if (before.revokedAt) throw conflict(`Certificate ${before.serial} is already revoked.`);
-        const [after] = await tx
-          .update(certificates)
-          .set({ revokedAt: new Date(), revokeReason: reason })
-          .where(eq(certificates.id, id))
-          .returning();
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'revoke',
-          entity: 'certificate',
-          entityId: id,
-          before: { revokedAt: null, revokeReason: null },
-          after: { revokedAt: after!.revokedAt, revokeReason: reason, serial: after!.serial },
-        });
-        return toOut(after!);
-      });
-    },
+export interface CertificateListQuery {
+  candidateId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
 
-    /** Public check of a printed certificate: the serial and its code must both match. */
-    async verify(serial: string, code: string) {
-      const [row] = await db
-        .select(certificateColumns)
-        .from(certificates)
-        .innerJoin(trainingCenters, eq(trainingCenters.id, certificates.trainingCenterId))
-        .where(eq(certificates.serial, serial.trim().toUpperCase()));
-      if (!row || !sameCode(code.trim(), row.certificate.verifyCode)) throw notFound('The certificate');
-      const c = row.certificate;
-      return {
-        valid: c.revokedAt === null,
-        revoked: c.revokedAt !== null,
-        type: c.type as 'training_completion' | 'orientation',
-        holderName: maskName(c.holderName),
-        issuedOn: c.issuedOn,
-        issuer: `${row.centerName}, ${provinceName(row.centerProvinceCode)}`,
-      };
-    },
+/** Certificates within the actor's scope, newest first. */
+export async function listCertificates(
+  { db }: Pick<DocumentServiceDeps, 'db'>,
+  actor: Actor,
+  q: CertificateListQuery,
+) {
+  const rows = await selectVisible(
+    db,
+    actor,
+    and(
+      q.candidateId ? eq(certificates.candidateId, q.candidateId) : undefined,
+      certificatePager.after(q.cursor),
+    ),
+    certificatePager.keys,
+  )
+    .orderBy(...certificatePager.orderBy)
+    .limit(q.limit + 1);
+  const page = certificatePager.page(rows, q.limit);
+  // The list shows each holder's name: to a partner, every item is a disclosure like a single read.
+  await recordDisclosures(
+    db,
+    actor,
+    page.items.map((r) => ({
+      candidateId: r.certificate.candidateId,
+      what: `certificate ${r.certificate.serial} (list)`,
+    })),
+  );
+  return { items: page.items.map((r) => toOut(r.certificate)), nextCursor: page.nextCursor };
+}
 
-    /** The bilingual (vi/ja) placement letter. */
-    async placementLetter(actor: Actor, placementId: string) {
-      const [p] = await db
-        .select({
-          id: placements.id,
-          destinationCountry: placements.destinationCountry,
-          prefectureCode: placements.prefectureCode,
-          municipality: placements.municipality,
-          employerName: placements.employerName,
-          program: placements.program,
-          field: placements.field,
-          contractStart: placements.contractStart,
-          contractEnd: placements.contractEnd,
-          departedOn: placements.departedOn,
-          departureBy: jobOrders.departureBy,
-          holderName: candidates.fullName,
-          holderBirthDate: candidates.dateOfBirth,
-          candidateId: candidates.id,
-          candidateCode: candidates.code,
-          centerName: trainingCenters.name,
-          centerProvinceCode: trainingCenters.provinceCode,
-        })
-        .from(placements)
-        .innerJoin(candidates, eq(candidates.id, placements.candidateId))
-        .innerJoin(trainingCenters, eq(trainingCenters.id, candidates.trainingCenterId))
-        .leftJoin(jobOrders, eq(jobOrders.id, placements.jobOrderId))
-        .where(and(eq(placements.id, placementId), placementScope(actor)));
-      if (!p) throw notFound('The placement');
-      await recordDisclosure(db, actor, p.candidateId, `placement letter ${p.id}`);
-      const prefecture = p.prefectureCode ? reference.prefecture(p.prefectureCode) : undefined;
-      const reference_ = `PL-${p.id.slice(0, 8).toUpperCase()}`;
-      const body = await placementLetterPdf({
-        reference: reference_,
-        issuedOn: todayInVietnam(),
-        holderName: p.holderName,
-        holderBirthDate: p.holderBirthDate,
-        candidateCode: p.candidateCode,
-        destinationCountry: p.destinationCountry,
-        prefectureJa: prefecture?.nameJa ?? null,
-        prefectureEn: prefecture?.nameEn ?? null,
-        municipality: p.municipality,
-        employerName: p.employerName,
-        program: p.program,
-        field: p.field,
-        contractStart: p.contractStart,
-        contractEnd: p.contractEnd,
-        departedOn: p.departedOn,
-        plannedDeparture: p.departureBy,
-        centerName: p.centerName,
-        centerProvince: provinceName(p.centerProvinceCode),
-      });
-      return { filename: `placement-letter-${reference_}.pdf`, body };
-    },
+/** One certificate as a PDF; a revoked certificate is not printed again. */
+export async function printCertificate(deps: DocumentServiceDeps, actor: Actor, id: string) {
+  const row = await getVisible(deps.db, actor, id);
+  if (row.certificate.revokedAt) throw revokedConflict(row.certificate);
+  await recordDisclosure(
+    deps.db,
+    actor,
+    row.certificate.candidateId,
+    `certificate ${row.certificate.serial} (PDF)`,
+  );
+  return { filename: `${row.certificate.serial}.pdf`, body: await certificatePdf(toPrintable(deps, row)) };
+}
+
+/**
+ * Many certificates in one PDF. Everything is checked before the first byte is drawn: an id the
+ * caller may not see (404) or a revoked certificate (409) prints nothing at all.
+ */
+export async function printCertificates(
+  deps: DocumentServiceDeps,
+  actor: Actor,
+  ids: string[],
+): Promise<Readable> {
+  const rows = await selectVisible(deps.db, actor, inArray(certificates.id, ids));
+  const byId = new Map(rows.map((r) => [r.certificate.id, r]));
+  const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !byId.has(id));
+  if (missing.length > 0) {
+    throw new AppError(
+      404,
+      'not-found',
+      'Not Found',
+      `${missing.length} of the certificates were not found (first: ${missing[0]!.id}); nothing was printed.`,
+      missing
+        .slice(0, 100)
+        .map((m) => ({ path: `ids.${m.i}`, message: 'is not a certificate you can print' })),
+    );
+  }
+  const revoked = rows.filter((r) => r.certificate.revokedAt);
+  if (revoked.length > 0) {
+    throw conflict(
+      `Revoked certificates cannot be printed: ${revoked
+        .slice(0, 20)
+        .map((r) => r.certificate.serial)
+        .join(', ')}${revoked.length > 20 ? ', …' : ''}. Nothing was printed.`,
+      revoked.slice(0, 100).map((r) => ({
+        path: `ids.${ids.indexOf(r.certificate.id)}`,
+        message: `is revoked (${r.certificate.serial})`,
+      })),
+    );
+  }
+  await recordDisclosures(
+    deps.db,
+    actor,
+    rows.map((r) => ({
+      candidateId: r.certificate.candidateId,
+      what: `certificate ${r.certificate.serial} (batch)`,
+    })),
+  );
+  return certificatesPdfStream(ids.map((id) => toPrintable(deps, byId.get(id)!)));
+}
+
+/** Withdraws a certificate: only the issuing center (or an admin) may withdraw what it issued. */
+export async function revokeCertificate(
+  { db }: Pick<DocumentServiceDeps, 'db'>,
+  actor: Actor,
+  id: string,
+  reason: string,
+  category: RevokeCategory = 'other',
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ certificate: certificates })
+      .from(certificates)
+      .where(and(eq(certificates.id, id), access.certificateWrite(actor)))
+      .for('update');
+    if (!row) throw notFound('The certificate');
+    const before = row.certificate;
+    if (before.revokedAt) throw conflict(`Certificate ${before.serial} is already revoked.`);
+    const [after] = await tx
+      .update(certificates)
+      .set({ revokedAt: new Date(), revokeReason: reason, revokeCategory: category })
+      .where(eq(certificates.id, id))
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'revoke',
+      entity: 'certificate',
+      entityId: id,
+      before: { revokedAt: null, revokeReason: null },
+      after: {
+        revokedAt: after!.revokedAt,
+        revokeReason: reason,
+        revokeCategory: category,
+        serial: after!.serial,
+      },
+    });
+    return toOut(after!);
+  });
+}
+
+/** The bilingual (vi/ja) placement letter, for those who may print the placement's documents. */
+export async function printPlacementLetter(
+  { db, reference }: Pick<DocumentServiceDeps, 'db' | 'reference'>,
+  actor: Actor,
+  placementId: string,
+) {
+  const [p] = await db
+    .select({
+      id: placements.id,
+      destinationCountry: placements.destinationCountry,
+      prefectureCode: placements.prefectureCode,
+      municipality: placements.municipality,
+      employerName: placements.employerName,
+      program: placements.program,
+      field: placements.field,
+      contractStart: placements.contractStart,
+      contractEnd: placements.contractEnd,
+      monthlyWageJpy: placements.monthlyWageJpy,
+      employerNameLatin: placements.employerNameLatin,
+      departedOn: placements.departedOn,
+      departureBy: jobOrders.departureBy,
+      holderName: candidates.fullName,
+      holderBirthDate: candidates.dateOfBirth,
+      candidateId: candidates.id,
+      candidateCode: candidates.code,
+      centerName: trainingCenters.name,
+      centerProvinceCode: trainingCenters.provinceCode,
+      centerId: trainingCenters.id,
+      serialPrefix: trainingCenters.serialPrefix,
+    })
+    .from(placements)
+    .innerJoin(candidates, eq(candidates.id, placements.candidateId))
+    .innerJoin(trainingCenters, eq(trainingCenters.id, candidates.trainingCenterId))
+    .leftJoin(jobOrders, eq(jobOrders.id, placements.jobOrderId))
+    .where(and(eq(placements.id, placementId), access.placementDocument(actor)));
+  if (!p) throw notFound('The placement');
+  await recordDisclosure(db, actor, p.candidateId, `placement letter ${p.id}`);
+  const prefecture = p.prefectureCode ? reference.prefecture(p.prefectureCode) : undefined;
+  const letterRef = await placementLetterSerial(db, {
+    placementId: p.id,
+    trainingCenterId: p.centerId,
+    serialPrefix: p.serialPrefix,
+    actorId: actor.id,
+  });
+  const body = await placementLetterPdf({
+    reference: letterRef,
+    issuedOn: todayInVietnam(),
+    holderName: p.holderName,
+    holderBirthDate: p.holderBirthDate,
+    candidateCode: p.candidateCode,
+    destinationCountry: p.destinationCountry,
+    prefectureJa: prefecture?.nameJa ?? null,
+    prefectureEn: prefecture?.nameEn ?? null,
+    municipality: p.municipality,
+    employerName: p.employerName,
+    program: p.program,
+    field: p.field,
+    contractStart: p.contractStart,
+    contractEnd: p.contractEnd,
+    monthlyWageJpy: p.monthlyWageJpy,
+    employerNameLatin: p.employerNameLatin,
+    departedOn: p.departedOn,
+    plannedDeparture: p.departureBy,
+    centerName: p.centerName,
+    centerProvince: provinceName(reference, p.centerProvinceCode),
+  });
+  return { filename: `placement-letter-${letterRef}.pdf`, body };
+}
+
+/** Binds the deps once; routes call `app.services.documents.revoke(actor, id, reason)`. */
+export function createDocumentService(deps: DocumentServiceDeps) {
+  return {
+    issue: (actor: Actor, input: { enrollmentId: string }) => issueCertificate(deps, actor, input),
+    get: (actor: Actor, id: string) => getCertificate(deps, actor, id),
+    list: (actor: Actor, q: CertificateListQuery) => listCertificates(deps, actor, q),
+    pdf: (actor: Actor, id: string) => printCertificate(deps, actor, id),
+    batch: (actor: Actor, ids: string[]) => printCertificates(deps, actor, ids),
+    revoke: (actor: Actor, id: string, reason: string, category?: RevokeCategory) =>
+      revokeCertificate(deps, actor, id, reason, category),
+    placementLetter: (actor: Actor, placementId: string) => printPlacementLetter(deps, actor, placementId),
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
+  customType,
   date,
   index,
   integer,
@@ -12,14 +13,21 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { columns } from '../../db/columns.ts';
+import { sqlList } from '../../lib/vocab.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
+import { placements } from '../placements/placements.table.ts';
 import { enrollments } from '../training/training.table.ts';
+
+/** Why a certificate was withdrawn, as the public may read it (labels in templates/vocabulary.json). */
+export const REVOKE_CATEGORIES = ['data_error', 'reissued', 'result_annulled', 'fraud', 'other'] as const;
+export type RevokeCategory = (typeof REVOKE_CATEGORIES)[number];
 
 export const certificates = pgTable(
   'certificates',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     serial: text('serial').notNull(),
     verifyCode: text('verify_code').notNull(),
     type: text('type').notNull(),
@@ -48,12 +56,18 @@ export const certificates = pgTable(
     issuedBy: uuid('issued_by'),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokeReason: text('revoke_reason'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** What the public verification page says of a revocation; the reason itself stays internal. */
+    revokeCategory: text('revoke_category'),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     uniqueIndex('certificates_serial_unique').on(t.serial),
     // One valid certificate per enrollment; a revoked one may be reissued.
     uniqueIndex('certificates_enrollment_valid_unique').on(t.enrollmentId).where(sql`${t.revokedAt} is null`),
+    check(
+      'certificates_revoke_category_check',
+      sql`${t.revokeCategory} is null or ${t.revokeCategory} in (${sql.raw(sqlList(REVOKE_CATEGORIES))})`,
+    ),
     check('certificates_type_check', sql`${t.type} in ('training_completion', 'orientation')`),
     check(
       'certificates_course_kind_check',
@@ -75,4 +89,56 @@ export const serialCounters = pgTable(
     last: integer('last').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.trainingCenterId, t.year] })],
+);
+
+/** Per center and year, the last placement-letter number (`<PREFIX>-PL-2026-000123`); as serialCounters. */
+export const letterSerialCounters = pgTable(
+  'letter_serial_counters',
+  {
+    trainingCenterId: uuid('training_center_id')
+      .notNull()
+      .references(() => trainingCenters.id),
+    year: integer('year').notNull(),
+    last: integer('last').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.trainingCenterId, t.year] })],
+);
+
+/** The number a placement letter got when it was first printed; every reprint shows the same one. */
+export const placementLetters = pgTable(
+  'placement_letters',
+  {
+    placementId: uuid('placement_id')
+      .primaryKey()
+      .references(() => placements.id),
+    serial: text('serial').notNull(),
+    trainingCenterId: uuid('training_center_id')
+      .notNull()
+      .references(() => trainingCenters.id),
+    firstPrintedOn: date('first_printed_on', { mode: 'string' }).notNull(),
+    firstPrintedBy: uuid('first_printed_by'),
+  },
+  (t) => [uniqueIndex('placement_letters_serial_unique').on(t.serial)],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  // PGlite answers a Uint8Array, node-postgres a Buffer.
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+});
+
+/** The candidate's passport-style photo printed on the profile sheet (JPEG or PNG, checked on upload). */
+export const candidatePhotos = pgTable(
+  'candidate_photos',
+  {
+    candidateId: uuid('candidate_id')
+      .primaryKey()
+      .references(() => candidates.id),
+    contentType: text('content_type').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: bytea('bytes').notNull(),
+    updatedAt: columns.updatedAt(),
+  },
+  (t) => [check('candidate_photos_type_check', sql`${t.contentType} in ('image/jpeg', 'image/png')`)],
 );

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ANY_ROLE } from '../../lib/actor.ts';
 import {
   alertListOut,
   alertOut,
@@ -37,12 +38,13 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: jobRunOut },
       },
     },
-    async (request) => operations.runJob(request.params.name, request.actor),
+    async (request) => operations.runJob(request.actor, request.params.name),
   );
 
   app.get(
     '/alerts',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['operations'],
         summary: 'Alerts raised by the scheduled jobs, in your scope (open by default)',
@@ -50,12 +52,13 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: alertListOut },
       },
     },
-    async (request) => operations.listAlerts(request.query, request.actor),
+    async (request) => operations.listAlerts(request.actor, request.query),
   );
 
   app.post(
     '/alerts/:id/close',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['operations'],
         summary: 'Close an alert in your scope',
@@ -64,6 +67,6 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: alertOut },
       },
     },
-    async (request) => operations.closeAlert(request.params.id, request.body, request.actor),
+    async (request) => operations.closeAlert(request.actor, request.params.id, request.body),
   );
 };

@@ -52,7 +52,7 @@ export const closeAlertBody = z
 export const alertOut = z.object({
   id: z.uuid(),
   kind: z.enum(ALERT_KINDS),
-  subjectType: z.enum(['placement', 'job_order', 'candidate']),
+  subjectType: z.enum(['placement', 'job_order', 'candidate', 'partner', 'grievance']),
   subjectId: z.uuid(),
   thresholdDays: z.number().int(),
   dueOn: z

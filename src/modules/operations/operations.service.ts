@@ -1,124 +1,126 @@
-import { and, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
-import type { Database, Db } from '../../db/client.ts';
-import { createJobRunner, type JobRunner } from '../../jobs/runner.ts';
+import type { Db } from '../../db/client.ts';
+import type { JobRunner } from '../../jobs/runner.ts';
+import { access } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
-import { decodeCursor, pageOf } from '../../lib/pagination.ts';
-import type { Actor } from '../../plugins/auth.ts';
+import { keyset } from '../../lib/pagination.ts';
 import type { AlertQuery } from './operations.schemas.ts';
 import { alerts, jobRuns } from './operations.table.ts';
 
 export interface OperationsServiceDeps {
   db: Db;
   config: Config;
-  database: Database;
-  /** Tests inject a runner with their own jobs or clock. */
-  runner?: JobRunner;
+  /** Built in src/services.ts with the job registry; tests may hand one with their own jobs or clock. */
+  runner: JobRunner;
 }
 
 type AlertRow = typeof alerts.$inferSelect;
 
-/**
- * Which alerts an actor reads: admin all; a center its trainees'; a province officer those of
- * candidates from its province; a partner those of its own job orders and their placements. The
- * scope columns were copied onto the alert when it was raised.
- */
-export function alertScope(actor: Actor): SQL | undefined {
-  switch (actor.role) {
-    case 'admin':
-      return undefined;
-    case 'center':
-      return eq(alerts.trainingCenterId, actor.trainingCenterId!);
-    case 'province':
-      return eq(alerts.provinceCode2025, actor.provinceCode!);
-    case 'partner':
-      return eq(alerts.partnerId, actor.partnerId!);
-  }
-}
+const alertPager = keyset([
+  { expr: alerts.raisedAt, kind: 'timestamp', dir: 'desc' },
+  { expr: alerts.id, kind: 'uuid', dir: 'desc' },
+]);
 
 function toAlertOut({ provinceCode2025, ...row }: AlertRow) {
   return { ...row, provinceCode: provinceCode2025 };
 }
 
-export function createOperationsService({ db, config, database, runner: given }: OperationsServiceDeps) {
-  const runner = given ?? createJobRunner({ database, config });
-
+/** The scheduled jobs, their schedules (from the configuration) and the latest run of each. */
+export async function listJobs({ db, config, runner }: OperationsServiceDeps) {
+  const last = await db
+    .selectDistinctOn([jobRuns.jobName])
+    .from(jobRuns)
+    .where(ne(jobRuns.status, 'skipped'))
+    .orderBy(jobRuns.jobName, desc(jobRuns.id));
+  const byName = new Map(last.map((r) => [r.jobName, r]));
   return {
-    runner,
+    items: runner.jobs.map((job) => ({
+      name: job.name,
+      description: job.description,
+      schedule: config.cronSchedules[job.name] ?? '',
+      timezone: config.cronTimezone,
+      running: runner.isRunning(job.name),
+      lastRun: byName.get(job.name) ?? null,
+    })),
+  };
+}
 
-    async listJobs() {
-      const last = await db
-        .selectDistinctOn([jobRuns.jobName])
-        .from(jobRuns)
-        .where(ne(jobRuns.status, 'skipped'))
-        .orderBy(jobRuns.jobName, desc(jobRuns.id));
-      const byName = new Map(last.map((r) => [r.jobName, r]));
-      return {
-        items: runner.jobs.map((job) => ({
-          name: job.name,
-          description: job.description,
-          schedule: config.cronSchedules[job.name] ?? '',
-          timezone: config.cronTimezone,
-          running: runner.isRunning(job.name),
-          lastRun: byName.get(job.name) ?? null,
-        })),
-      };
-    },
+/** Runs a job now and answers its run record (a `skipped` one when it is already running). */
+export async function runJob({ runner }: Pick<OperationsServiceDeps, 'runner'>, actor: Actor, name: string) {
+  const run = await runner.run(name, { trigger: 'manual', actorId: actor.id });
+  if (run === undefined) throw notFound(`The job ${name}`);
+  // A manual run always leaves a record; null is only for scheduled ticks.
+  if (run === null) throw conflict(`The job ${name} could not start.`);
+  return run;
+}
 
-    /** Runs a job now and answers its run record (a `skipped` one when it is already running). */
-    async runJob(name: string, actor: Actor) {
-      const run = await runner.run(name, { trigger: 'manual', actorId: actor.id });
-      if (run === undefined) throw notFound(`The job ${name}`);
-      // A manual run always leaves a record; null is only for scheduled ticks.
-      if (run === null) throw conflict(`The job ${name} could not start.`);
-      return run;
-    },
+/** The alerts in the actor's scope, newest first, one keyset page. */
+export async function listAlerts(
+  { db }: Pick<OperationsServiceDeps, 'db'>,
+  actor: Actor,
+  filter: AlertQuery,
+) {
+  const rows = await db
+    .select({ alert: alerts, ...alertPager.keys })
+    .from(alerts)
+    .where(
+      and(
+        access.alert(actor),
+        eq(alerts.status, filter.status),
+        filter.kind ? eq(alerts.kind, filter.kind) : undefined,
+        alertPager.after(filter.cursor),
+      ),
+    )
+    .orderBy(...alertPager.orderBy)
+    .limit(filter.limit + 1);
+  const page = alertPager.page(rows, filter.limit);
+  return { items: page.items.map((r) => toAlertOut(r.alert)), nextCursor: page.nextCursor };
+}
 
-    async listAlerts(filter: AlertQuery, actor: Actor) {
-      const cursor = decodeCursor(filter.cursor, 2);
-      const rows = await db
-        .select()
-        .from(alerts)
-        .where(
-          and(
-            alertScope(actor),
-            eq(alerts.status, filter.status),
-            filter.kind ? eq(alerts.kind, filter.kind) : undefined,
-            cursor
-              ? sql`(${alerts.raisedAt}, ${alerts.id}) < (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(alerts.raisedAt), desc(alerts.id))
-        .limit(filter.limit + 1);
-      const page = pageOf(rows, filter.limit, (r) => [r.raisedAt.toISOString(), r.id]);
-      return { items: page.items.map(toAlertOut), nextCursor: page.nextCursor };
-    },
+/** What closing an alert may say. */
+export type CloseAlertInput = { note?: string | undefined } | null | undefined;
 
-    /** Closes an open alert the actor can see; an alert outside the scope is a 404. */
-    async closeAlert(id: string, body: { note?: string | undefined } | null | undefined, actor: Actor) {
-      const scope = alertScope(actor);
-      const [closed] = await db
-        .update(alerts)
-        .set({
-          status: 'closed',
-          closedAt: sql`now()`,
-          closedBy: actor.id,
-          closeNote: body?.note ?? null,
-        })
-        .where(and(eq(alerts.id, id), eq(alerts.status, 'open'), scope))
-        .returning();
-      if (closed) return toAlertOut(closed);
-      const [existing] = await db
-        .select()
-        .from(alerts)
-        .where(and(eq(alerts.id, id), scope));
-      if (!existing) throw notFound('The alert');
-      throw conflict(
-        `The alert was already closed on ${existing.closedAt?.toISOString() ?? 'an earlier date'}.`,
-        [{ path: 'id', message: 'is already closed' }],
-      );
-    },
+/** Closes an open alert the actor can see; an alert outside the scope is a 404. */
+export async function closeAlert(
+  { db }: Pick<OperationsServiceDeps, 'db'>,
+  actor: Actor,
+  id: string,
+  body: CloseAlertInput,
+) {
+  const scope = access.alert(actor);
+  const [closed] = await db
+    .update(alerts)
+    .set({
+      status: 'closed',
+      closedAt: sql`now()`,
+      closedBy: actor.id,
+      closeNote: body?.note ?? null,
+    })
+    .where(and(eq(alerts.id, id), eq(alerts.status, 'open'), scope))
+    .returning();
+  if (closed) return toAlertOut(closed);
+  const [existing] = await db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.id, id), scope));
+  if (!existing) throw notFound('The alert');
+  throw conflict(
+    `The alert was already closed on ${existing.closedAt?.toISOString() ?? 'an earlier date'}.`,
+    [{ path: 'id', message: 'is already closed' }],
+  );
+}
+
+/** Binds the deps once; routes call `app.services.operations.listAlerts(actor, query)`. */
+export function createOperationsService(deps: OperationsServiceDeps) {
+  return {
+    /** The scheduler (src/app.ts) ticks this runner. */
+    runner: deps.runner,
+    listJobs: () => listJobs(deps),
+    runJob: (actor: Actor, name: string) => runJob(deps, actor, name),
+    listAlerts: (actor: Actor, filter: AlertQuery) => listAlerts(deps, actor, filter),
+    closeAlert: (actor: Actor, id: string, body: CloseAlertInput) => closeAlert(deps, actor, id, body),
   };
 }
 

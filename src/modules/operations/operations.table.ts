@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { columns } from '../../db/columns.ts';
 
 export const JOB_RUN_STATUSES = ['running', 'succeeded', 'failed', 'skipped'] as const;
 export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
@@ -53,6 +54,13 @@ export const ALERT_KINDS = [
   'departure_without_orientation',
   'interview_without_selection',
   'ready_too_long',
+  'residence_card_expiring',
+  // Raised at the moment, by the placement cancel (src/modules/placements), not by a job.
+  'partner_cancellations',
+  'selection_cancelled_after_read',
+  // Raised by the fee ledger (src/modules/protection) and its grievance-overdue job.
+  'fee_over_cap',
+  'grievance_overdue',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -65,9 +73,11 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const alerts = pgTable(
   'alerts',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     kind: text('kind').$type<AlertKind>().notNull(),
-    subjectType: text('subject_type').$type<'placement' | 'job_order' | 'candidate'>().notNull(),
+    subjectType: text('subject_type')
+      .$type<'placement' | 'job_order' | 'candidate' | 'partner' | 'grievance'>()
+      .notNull(),
     subjectId: uuid('subject_id').notNull(),
     /** Days: 90 or 30 before a contract end, 30 before departure, 180 in `ready`, 0 when overdue. */
     thresholdDays: integer('threshold_days').notNull(),
@@ -96,7 +106,7 @@ export const alerts = pgTable(
     check('alerts_status_check', sql`${t.status} in ('open', 'closed')`),
     check(
       'alerts_kind_check',
-      sql`${t.kind} in ('contract_ending', 'departure_without_orientation', 'interview_without_selection', 'ready_too_long')`,
+      sql`${t.kind} in ('contract_ending', 'departure_without_orientation', 'interview_without_selection', 'ready_too_long', 'residence_card_expiring', 'partner_cancellations', 'selection_cancelled_after_read', 'fee_over_cap', 'grievance_overdue')`,
     ),
     // Keyset pagination, newest first, per scope.
     index('alerts_status_idx').on(t.status, t.raisedAt, t.id),

@@ -40,6 +40,12 @@ export const createCenterBody = z.strictObject({
   name,
   provinceCode,
   licenseNo: z.string().trim().min(1).max(100).optional().describe('Licence for sending workers abroad'),
+  directorName: z
+    .string()
+    .transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim())
+    .pipe(z.string().min(1, 'must not be empty').max(200))
+    .optional()
+    .describe('The director who signs certificates; printed under the signature space'),
   serialPrefix: z
     .string()
     .trim()
@@ -50,6 +56,15 @@ export const createCenterBody = z.strictObject({
     ),
 });
 export type CreateCenterInput = z.infer<typeof createCenterBody>;
+
+/** What a center may correct about itself (an admin about any): who signs, under which licence. */
+export const updateCenterBody = z
+  .strictObject({
+    directorName: createCenterBody.shape.directorName.unwrap().nullable().optional(),
+    licenseNo: createCenterBody.shape.licenseNo.unwrap().nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'must change directorName or licenseNo');
+export type UpdateCenterInput = z.infer<typeof updateCenterBody>;
 
 export const centersQuery = z.object({
   provinceCode: provinceCode.optional(),
@@ -63,6 +78,7 @@ export const centerOut = z.object({
   provinceCode: z.string(),
   provinceName: z.string().nullable(),
   licenseNo: z.string().nullable(),
+  directorName: z.string().nullable(),
   serialPrefix: z.string(),
   createdAt: z.date(),
 });

@@ -1,17 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { columns } from '../../db/columns.ts';
 
 export const trainingCenters = pgTable(
   'training_centers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     name: text('name').notNull(),
     /** A 2025-boundary province code. */
     provinceCode: text('province_code').notNull(),
     licenseNo: text('license_no'),
     /** Prefix of certificate serials, e.g. LA in LA-2026-000123. */
     serialPrefix: text('serial_prefix').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Printed under the signature line of certificates (giám đốc / センター長). */
+    directorName: text('director_name'),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     check('training_centers_serial_prefix_check', sql`${t.serialPrefix} ~ '^[A-Z]{2,6}$'`),
@@ -22,12 +25,12 @@ export const trainingCenters = pgTable(
 export const partners = pgTable(
   'partners',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     name: text('name').notNull(),
     nameJa: text('name_ja'),
     kind: text('kind').notNull(),
     prefectureCode: text('prefecture_code'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     check(
@@ -41,13 +44,13 @@ export const partners = pgTable(
 export const homeEmployers = pgTable(
   'home_employers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     name: text('name').notNull(),
     provinceCode: text('province_code').notNull(),
     industrialPark: text('industrial_park'),
     sector: text('sector').notNull(),
     investorCountry: text('investor_country').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     index('home_employers_province_idx').on(t.provinceCode, t.sector),
@@ -58,7 +61,7 @@ export const homeEmployers = pgTable(
 export const agreements = pgTable(
   'agreements',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     /** The code as signed: a 2008 code for agreements signed before the 2025 merger. */
     provinceCode: text('province_code').notNull(),
     provinceBoundaries: text('province_boundaries').notNull().default('2025'),
@@ -71,7 +74,7 @@ export const agreements = pgTable(
     signedOn: date('signed_on', { mode: 'string' }).notNull(),
     fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
     title: text('title'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     check('agreements_kind_check', sql`${t.kind} in ('mou', 'joint_declaration', 'friendship')`),

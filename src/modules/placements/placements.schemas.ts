@@ -49,6 +49,56 @@ export const placementBody = z
   });
 export type PlacementInput = z.infer<typeof placementBody>;
 
+/** 在留カード number: 2 letters, 8 digits, 2 letters, e.g. AB12345678CD. */
+export const RESIDENCE_CARD_PATTERN = /^[A-Z]{2}\d{8}[A-Z]{2}$/;
+export const residenceCardNoSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(
+    RESIDENCE_CARD_PATTERN,
+    'must be a residence card (在留カード) number: 2 letters, 8 digits, 2 letters, e.g. AB12345678CD',
+  );
+export const monthlyWageSchema = z
+  .int()
+  .min(1)
+  .max(10_000_000)
+  .describe('Monthly wage in yen, a positive integer');
+
+/** The contract terms a selection may carry. */
+export const contractTermsShape = {
+  contractStart: isoDate.optional(),
+  contractEnd: isoDate.optional().describe('After contractStart'),
+  monthlyWageJpy: monthlyWageSchema.optional(),
+};
+
+const text300 = z.string().trim().min(1).max(300);
+
+export const placementPatchBody = z
+  .strictObject({
+    ...contractTermsShape,
+    employerName: text300.optional(),
+    employerNameLatin: text300.optional().describe('The employer in Latin letters, for Vietnamese papers'),
+    employerAddress: z.string().trim().min(1).max(500).optional(),
+    supervisingOrg: text300.optional().describe('監理団体 / 登録支援機関'),
+    residenceCardNo: residenceCardNoSchema.optional(),
+    residenceCardExpiresOn: isoDate.optional(),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Required for a contract extension after departure'),
+    version: z.int().min(1).describe('The version you read; a stale one is refused with 409'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.contractStart && p.contractEnd && p.contractEnd <= p.contractStart) {
+      ctx.addIssue({ code: 'custom', path: ['contractEnd'], message: 'must be after contractStart' });
+    }
+  });
+export type PlacementPatch = z.infer<typeof placementPatchBody>;
+
 export const departBody = z.strictObject({ departedOn: isoDate });
 export const returnBody = z.strictObject({
   returnedOn: isoDate,
@@ -70,12 +120,22 @@ export const placementOut = z.object({
   destinationCountry: z.string(),
   prefectureCode: z.string().nullable(),
   prefectureName: z.string().nullable().describe('Japanese name of the host prefecture'),
+  prefectureNameEn: z.string().nullable().describe('English name of the host prefecture'),
   municipality: z.string().nullable(),
   employerName: z.string(),
   program: z.string(),
   field: z.string(),
   contractStart: z.string().nullable(),
   contractEnd: z.string().nullable(),
+  monthlyWageJpy: z.number().int().nullable(),
+  employerNameLatin: z.string().nullable(),
+  employerAddress: z.string().nullable(),
+  supervisingOrg: z.string().nullable(),
+  residenceCardNo: z.string().nullable(),
+  residenceCardExpiresOn: z.string().nullable(),
+  homeProvinceCode: z.string().describe("The worker's home province (2025 boundaries)"),
+  homeProvinceName: z.string().nullable().describe('Its Vietnamese name'),
+  homeProvinceNameEn: z.string().nullable().describe('Its English name'),
   status: z.enum(['planned', 'departed', 'returned', 'cancelled']),
   departedOn: z.string().nullable(),
   returnedOn: z.string().nullable(),
@@ -104,3 +164,7 @@ export const reintegrationOut = z.object({
   position: z.string(),
   candidateStatus: z.literal('reintegrated'),
 });
+export const reintegrationItemOut = reintegrationOut
+  .omit({ candidateStatus: true })
+  .extend({ createdAt: z.date() });
+export const reintegrationListOut = z.object({ items: z.array(reintegrationItemOut) });

@@ -1,15 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { columns } from '../../db/columns.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { jobOrders } from '../demand/demand.table.ts';
 import { homeEmployers } from '../organisations/organisations.table.ts';
@@ -17,7 +8,7 @@ import { homeEmployers } from '../organisations/organisations.table.ts';
 export const placements = pgTable(
   'placements',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     candidateId: uuid('candidate_id')
       .notNull()
       .references(() => candidates.id),
@@ -30,6 +21,15 @@ export const placements = pgTable(
     field: text('field').notNull(),
     contractStart: date('contract_start', { mode: 'string' }),
     contractEnd: date('contract_end', { mode: 'string' }),
+    monthlyWageJpy: integer('monthly_wage_jpy'),
+    /** The employer's name in Latin letters (for Vietnamese documents), besides `employerName`. */
+    employerNameLatin: text('employer_name_latin'),
+    employerAddress: text('employer_address'),
+    /** The supervising organisation (監理団体 / 登録支援機関) in Japan. */
+    supervisingOrg: text('supervising_org'),
+    /** 在留カード number: 2 letters, 8 digits, 2 letters (AB12345678CD). */
+    residenceCardNo: text('residence_card_no'),
+    residenceCardExpiresOn: date('residence_card_expires_on', { mode: 'string' }),
     status: text('status')
       .$type<'planned' | 'departed' | 'returned' | 'cancelled'>()
       .notNull()
@@ -39,8 +39,8 @@ export const placements = pgTable(
     returnReason: text('return_reason'),
     cancelReason: text('cancel_reason'),
     version: integer('version').notNull().default(1),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: columns.createdAt(),
+    updatedAt: columns.updatedAt(),
   },
   (t) => [
     // One open placement per candidate, even under concurrent selections.
@@ -56,6 +56,7 @@ export const placements = pgTable(
       'placements_contract_check',
       sql`${t.contractEnd} is null or ${t.contractStart} is null or ${t.contractEnd} >= ${t.contractStart}`,
     ),
+    check('placements_wage_check', sql`${t.monthlyWageJpy} is null or ${t.monthlyWageJpy} > 0`),
     check('placements_return_check', sql`${t.returnedOn} is null or ${t.returnedOn} >= ${t.departedOn}`),
     check(
       'placements_jp_prefecture_check',
@@ -71,7 +72,7 @@ export const placements = pgTable(
 export const reintegrations = pgTable(
   'reintegrations',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     candidateId: uuid('candidate_id')
       .notNull()
       .references(() => candidates.id),
@@ -81,7 +82,7 @@ export const reintegrations = pgTable(
       .references(() => homeEmployers.id),
     startedOn: date('started_on', { mode: 'string' }).notNull(),
     position: text('position').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [index('reintegrations_candidate_idx').on(t.candidateId)],
 );

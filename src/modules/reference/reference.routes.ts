@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ANY_ROLE } from '../../lib/actor.ts';
 import { prefecturesOut, provincesOut, provincesQuery } from './reference.schemas.ts';
 
 export const referenceRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -7,6 +8,7 @@ export const referenceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/provinces',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['reference'],
         summary: 'Vietnamese provinces under the 2025 or 2008 boundaries',
@@ -24,6 +26,7 @@ export const referenceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/prefectures',
     {
+      config: { auth: ANY_ROLE },
       schema: {
         tags: ['reference'],
         summary: 'The 47 Japanese prefectures',

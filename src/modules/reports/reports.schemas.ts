@@ -1,4 +1,5 @@
 import { countryCodeSchema } from '../../lib/countries.ts';
+import { exportParams } from '../../lib/spreadsheet.ts';
 import { fieldSchema, genderSchema, programSchema } from '../../lib/vocab.ts';
 import { isoDate, uuid, z } from '../../lib/zod.ts';
 import { CANDIDATE_STATUSES } from '../candidates/candidates.table.ts';
@@ -8,10 +9,9 @@ const reportDate = isoDate.refine((d) => d >= '1900-01-01' && d <= '2999-12-31',
   message: 'must be between 1900-01-01 and 2999-12-31',
 });
 
-const format = z
-  .enum(['json', 'csv'])
-  .optional()
-  .describe('csv answers text/csv (UTF-8 with BOM), like an Accept: text/csv header');
+// format (json/csv/xlsx), lang and sep: the export parameters of src/lib/spreadsheet.ts.
+const format = exportParams.format;
+const { lang, sep } = exportParams;
 
 const range = {
   from: reportDate.optional().describe('First day included (YYYY-MM-DD); absent: from the first record'),
@@ -43,15 +43,17 @@ const fromBeforeTo = (q: { from?: string | undefined; to?: string | undefined },
 };
 
 export const provinceShareQuery = z
-  .object({ ...range, boundaries, ...filters, destinationCountry, format })
+  .object({ ...range, boundaries, ...filters, destinationCountry, format, lang, sep })
   .superRefine(fromBeforeTo);
 export type ProvinceShareQuery = z.infer<typeof provinceShareQuery>;
 
-export const prefecturesQuery = z.object({ ...range, ...filters, format }).superRefine(fromBeforeTo);
+export const prefecturesQuery = z
+  .object({ ...range, ...filters, format, lang, sep })
+  .superRefine(fromBeforeTo);
 export type PrefecturesQuery = z.infer<typeof prefecturesQuery>;
 
 export const reintegrationQuery = z
-  .object({ ...range, boundaries, ...filters, destinationCountry, format })
+  .object({ ...range, boundaries, ...filters, destinationCountry, format, lang, sep })
   .superRefine(fromBeforeTo);
 export type ReintegrationQuery = z.infer<typeof reintegrationQuery>;
 
@@ -63,6 +65,8 @@ export const pipelineQuery = z.object({
     .describe('A 2025 province code: candidates whose home province lies in it (old provinces included)'),
   trainingCenterId: uuid.optional().describe('Only trainees of this training center'),
   format,
+  lang,
+  sep,
 });
 export type PipelineQuery = z.infer<typeof pipelineQuery>;
 

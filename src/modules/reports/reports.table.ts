@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  type PgColumnBuilderBase,
   pgTable,
   primaryKey,
   text,
@@ -70,71 +71,72 @@ export const reportPlacementFacts = pgTable(
   ],
 );
 
-const grainCheck = (name: string, column: unknown) => check(name, sql`${column} in ('month', 'year')`);
-
-/** The dimensions of the province rollups: period (`grain` month or year), home province as recorded, filters. */
-const provinceRollupColumns = () => ({
-  grain: text('grain').notNull(),
-  period: date('period', { mode: 'string' }).notNull(),
+/** The dimensions of the province rollups: home province as recorded, and the filters. */
+const provinceDimensions = () => ({
   provinceCode: text('province_code').notNull(),
   boundaries: text('boundaries').notNull(),
   destinationCountry: text('destination_country').notNull(),
+});
+/** The dimensions only the fine rollups keep (a report filtered by them reads those). */
+const filterDimensions = () => ({
   program: text('program').notNull(),
   field: text('field').notNull(),
   gender: text('gender').notNull(),
 });
+const prefecture = () => ({ prefectureCode: text('prefecture_code').notNull() });
+const departed = () => ({ departed: integer('departed').notNull() });
+const returns = () => ({
+  returned: integer('returned').notNull(),
+  reintegrated: integer('reintegrated').notNull(),
+});
 
-type ProvinceRollupColumns = ReturnType<typeof provinceRollupColumns>;
-const provinceRollupKey = (t: { [K in keyof ProvinceRollupColumns]: AnyPgColumn }) =>
-  [t.grain, t.period, t.provinceCode, t.boundaries, t.destinationCountry, t.program, t.field, t.gender] as [
-    AnyPgColumn,
-    ...AnyPgColumn[],
-  ];
+/**
+ * A rollup: rows per month and per calendar year (`grain`, `period` the first day), keyed by the
+ * period and its dimensions, holding its counts.
+ */
+function rollupTable<
+  N extends string,
+  D extends Record<string, PgColumnBuilderBase>,
+  C extends Record<string, PgColumnBuilderBase>,
+>(name: N, dimensions: D, counts: C) {
+  return pgTable(
+    name,
+    {
+      grain: text('grain').notNull(),
+      period: date('period', { mode: 'string' }).notNull(),
+      ...dimensions,
+      ...counts,
+    },
+    (t) => {
+      const columns = t as unknown as Record<string, AnyPgColumn>;
+      const key = ['grain', 'period', ...Object.keys(dimensions)].map((k) => columns[k]!);
+      return [
+        primaryKey({ name: `${name}_pk`, columns: key as [AnyPgColumn, ...AnyPgColumn[]] }),
+        check(`${name}_grain_check`, sql`${columns.grain} in ('month', 'year')`),
+      ];
+    },
+  );
+}
+
+/** A rollup that keeps the filter dimensions too, after its own. */
+const fineRollup = <
+  N extends string,
+  D extends Record<string, PgColumnBuilderBase>,
+  C extends Record<string, PgColumnBuilderBase>,
+>(
+  name: N,
+  dimensions: D,
+  counts: C,
+) => rollupTable(name, { ...dimensions, ...filterDimensions() }, counts);
 
 /** Departures per month and per calendar year (`grain`), by home province as recorded and the filters. */
-export const reportDepartureRollup = pgTable(
-  'report_departure_rollup',
-  { ...provinceRollupColumns(), departed: integer('departed').notNull() },
-  (t) => [
-    primaryKey({ name: 'report_departure_rollup_pk', columns: provinceRollupKey(t) }),
-    grainCheck('report_departure_rollup_grain_check', t.grain),
-  ],
-);
+export const reportDepartureRollup = fineRollup('report_departure_rollup', provinceDimensions(), departed());
 
 /** Departures to Japan per month and per year, by prefecture and the filters. */
-export const reportPrefectureRollup = pgTable(
-  'report_prefecture_rollup',
-  {
-    grain: text('grain').notNull(),
-    period: date('period', { mode: 'string' }).notNull(),
-    prefectureCode: text('prefecture_code').notNull(),
-    program: text('program').notNull(),
-    field: text('field').notNull(),
-    gender: text('gender').notNull(),
-    departed: integer('departed').notNull(),
-  },
-  (t) => [
-    primaryKey({
-      name: 'report_prefecture_rollup_pk',
-      columns: [t.grain, t.period, t.prefectureCode, t.program, t.field, t.gender],
-    }),
-    grainCheck('report_prefecture_rollup_grain_check', t.grain),
-  ],
-);
+export const reportPrefectureRollup = fineRollup('report_prefecture_rollup', prefecture(), departed());
 
 /** Returns (by return date) per month and per year, and how many of them led to a job at home. */
-export const reportReturnRollup = pgTable(
-  'report_return_rollup',
-  {
-    ...provinceRollupColumns(),
-    returned: integer('returned').notNull(),
-    reintegrated: integer('reintegrated').notNull(),
-  },
-  (t) => [
-    primaryKey({ name: 'report_return_rollup_pk', columns: provinceRollupKey(t) }),
-    grainCheck('report_return_rollup_grain_check', t.grain),
-  ],
-);
+export const reportReturnRollup = fineRollup('report_return_rollup', provinceDimensions(), returns());
 
 /** Candidates per (2025 home province, training center, status): the pipeline report. */
 export const reportPipelineRollup = pgTable(
@@ -157,55 +159,8 @@ export const reportPipelineRollup = pgTable(
  * The same rollups without the programme/field/gender dimensions: a report without those filters
  * (the common case, and the one with the 100 ms target) reads ~10× fewer rows.
  */
-export const reportDepartureTotals = pgTable(
-  'report_departure_totals',
-  {
-    grain: text('grain').notNull(),
-    period: date('period', { mode: 'string' }).notNull(),
-    provinceCode: text('province_code').notNull(),
-    boundaries: text('boundaries').notNull(),
-    destinationCountry: text('destination_country').notNull(),
-    departed: integer('departed').notNull(),
-  },
-  (t) => [
-    primaryKey({
-      name: 'report_departure_totals_pk',
-      columns: [t.grain, t.period, t.provinceCode, t.boundaries, t.destinationCountry],
-    }),
-    grainCheck('report_departure_totals_grain_check', t.grain),
-  ],
-);
+export const reportDepartureTotals = rollupTable('report_departure_totals', provinceDimensions(), departed());
 
-export const reportPrefectureTotals = pgTable(
-  'report_prefecture_totals',
-  {
-    grain: text('grain').notNull(),
-    period: date('period', { mode: 'string' }).notNull(),
-    prefectureCode: text('prefecture_code').notNull(),
-    departed: integer('departed').notNull(),
-  },
-  (t) => [
-    primaryKey({ name: 'report_prefecture_totals_pk', columns: [t.grain, t.period, t.prefectureCode] }),
-    grainCheck('report_prefecture_totals_grain_check', t.grain),
-  ],
-);
+export const reportPrefectureTotals = rollupTable('report_prefecture_totals', prefecture(), departed());
 
-export const reportReturnTotals = pgTable(
-  'report_return_totals',
-  {
-    grain: text('grain').notNull(),
-    period: date('period', { mode: 'string' }).notNull(),
-    provinceCode: text('province_code').notNull(),
-    boundaries: text('boundaries').notNull(),
-    destinationCountry: text('destination_country').notNull(),
-    returned: integer('returned').notNull(),
-    reintegrated: integer('reintegrated').notNull(),
-  },
-  (t) => [
-    primaryKey({
-      name: 'report_return_totals_pk',
-      columns: [t.grain, t.period, t.provinceCode, t.boundaries, t.destinationCountry],
-    }),
-    grainCheck('report_return_totals_grain_check', t.grain),
-  ],
-);
+export const reportReturnTotals = rollupTable('report_return_totals', provinceDimensions(), returns());

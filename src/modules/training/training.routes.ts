@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   courseOut,
+  coursePatchBody,
   coursesOut,
   coursesQuery,
   createCourseBody,
@@ -10,6 +11,7 @@ import {
   idParams,
   pageQuery,
   resultBody,
+  resultCorrectionBody,
 } from './training.schemas.ts';
 
 /**
@@ -33,7 +35,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: courseOut },
       },
     },
-    async (request, reply) => reply.code(201).send(await service.createCourse(request.body, request.actor)),
+    async (request, reply) => reply.code(201).send(await service.createCourse(request.actor, request.body)),
   );
 
   app.get(
@@ -47,7 +49,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: coursesOut },
       },
     },
-    async (request) => service.listCourses(request.query, request.actor),
+    async (request) => service.listCourses(request.actor, request.query),
   );
 
   app.get(
@@ -61,7 +63,22 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: courseOut },
       },
     },
-    async (request) => service.getCourse(request.params.id, request.actor),
+    async (request) => service.getCourse(request.actor, request.params.id),
+  );
+
+  app.patch(
+    '/courses/:id',
+    {
+      config: writers,
+      schema: {
+        tags,
+        summary: 'Edit a course (name, dates, hours, capacity — never below the seats taken)',
+        params: idParams,
+        body: coursePatchBody,
+        response: { 200: courseOut },
+      },
+    },
+    async (request) => service.updateCourse(request.actor, request.params.id, request.body),
   );
 
   app.post(
@@ -71,13 +88,15 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Enroll a trainee of the course’s center; a registered candidate becomes training',
+        description:
+          "After the course's `endsOn` an enrollment is refused (409 naming `endsOn`) unless the body gives `lateEntryReason`: the late entry of a past enrollment, recorded as such in the audit.",
         params: idParams,
         body: enrollBody,
         response: { 201: enrollmentOut },
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.enroll(request.params.id, request.body.candidateId, request.actor)),
+      reply.code(201).send(await service.enroll(request.actor, request.params.id, request.body)),
   );
 
   app.get(
@@ -92,7 +111,7 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: enrollmentsOut },
       },
     },
-    async (request) => service.listCourseEnrollments(request.params.id, request.query, request.actor),
+    async (request) => service.listCourseEnrollments(request.actor, request.params.id, request.query),
   );
 
   app.post(
@@ -107,7 +126,23 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: enrollmentOut },
       },
     },
-    async (request) => service.recordResult(request.params.id, request.body, request.actor),
+    async (request) => service.recordResult(request.actor, request.params.id, request.body),
+  );
+
+  app.patch(
+    '/enrollments/:id/result',
+    {
+      config: writers,
+      schema: {
+        tags,
+        summary: 'Correct a recorded result, with a reason (audited)',
+        description: 'Refused (409) while a valid certificate of the enrollment exists: revoke it first.',
+        params: idParams,
+        body: resultCorrectionBody,
+        response: { 200: enrollmentOut },
+      },
+    },
+    async (request) => service.correctResult(request.actor, request.params.id, request.body),
   );
 
   app.get(
@@ -122,6 +157,6 @@ export const trainingRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: enrollmentsOut },
       },
     },
-    async (request) => service.listCandidateEnrollments(request.params.id, request.query, request.actor),
+    async (request) => service.listCandidateEnrollments(request.actor, request.params.id, request.query),
   );
 };

@@ -48,7 +48,26 @@ export const courseOut = z.object({
   createdAt: z.date(),
 });
 
-export const enrollBody = z.strictObject({ candidateId: z.uuid() });
+export const coursePatchBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  startsOn: isoDate.optional(),
+  endsOn: isoDate.optional().describe('On or after startsOn'),
+  hours: z.int().min(1).max(10_000).optional(),
+  capacity: z.int().min(1).max(10_000).optional().describe('Never below the seats taken'),
+});
+export type CoursePatch = z.infer<typeof coursePatchBody>;
+
+export const enrollBody = z.strictObject({
+  candidateId: z.uuid(),
+  lateEntryReason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("Required after the course's endsOn: the late entry of a past enrollment (audited as such)"),
+});
+export type EnrollInput = z.infer<typeof enrollBody>;
 
 export const resultBody = z.strictObject({
   outcome: outcomeSchema,
@@ -58,6 +77,14 @@ export const resultBody = z.strictObject({
     .describe('Level reached (language courses); a pass raises the candidate’s JLPT level if higher'),
 });
 export type ResultInput = z.infer<typeof resultBody>;
+
+export const resultCorrectionBody = z.strictObject({
+  outcome: outcomeSchema.optional(),
+  score: z.number().min(0).max(100).optional(),
+  jlptLevel: jlptSchema.optional(),
+  reason: z.string().trim().min(1).max(1000).describe('Why the recorded result is corrected (audited)'),
+});
+export type ResultCorrection = z.infer<typeof resultCorrectionBody>;
 
 export const enrollmentOut = z.object({
   id: z.uuid(),

@@ -1,23 +1,28 @@
-import { and, asc, desc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
-import type { Config } from '../../config.ts';
+import { and, eq, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { access } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { todayInVietnam } from '../../lib/dates.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
-import { decodeCursor, pageOf } from '../../lib/pagination.ts';
+import { keyset } from '../../lib/pagination.ts';
 import { type JlptLevel, jlptRank } from '../../lib/vocab.ts';
-import type { Actor } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { transitionCandidate } from '../candidates/candidates.lifecycle.ts';
 import { candidates } from '../candidates/candidates.table.ts';
+import { certificates } from '../documents/documents.table.ts';
 import { assertExists } from '../organisations/organisations.service.ts';
-import { trainingCenters } from '../organisations/organisations.table.ts';
-import type { ReferenceService } from '../reference/reference.service.ts';
-import type { CreateCourseInput, ResultInput } from './training.schemas.ts';
+import type {
+  CoursePatch,
+  CreateCourseInput,
+  EnrollInput,
+  ResultCorrection,
+  ResultInput,
+} from './training.schemas.ts';
 import { courses, enrollments } from './training.table.ts';
 
-export interface TrainingServiceDeps {
+/** What the training module needs: the database only. */
+export interface TrainingDeps {
   db: Db;
-  reference: ReferenceService;
-  config: Config;
 }
 
 type CourseKind = 'language' | 'vocational' | 'orientation';
@@ -45,48 +50,6 @@ const WHY_NOT: Record<string, string> = {
 /** A seat is held by every enrollment that is not withdrawn. */
 const seatTaken = or(sql`${enrollments.outcome} is null`, ne(enrollments.outcome, 'withdrawn'))!;
 
-/** Courses the actor may see: admin all, a center its own, a province officer its province's centers. */
-function courseScope(actor: Actor): SQL | undefined {
-  switch (actor.role) {
-    case 'admin':
-      return undefined;
-    case 'center':
-      return eq(courses.trainingCenterId, actor.trainingCenterId ?? '00000000-0000-0000-0000-000000000000');
-    case 'province':
-      return inArray(
-        courses.trainingCenterId,
-        sql`(select ${trainingCenters.id} from ${trainingCenters} where ${trainingCenters.provinceCode} = ${actor.provinceCode ?? ''})`,
-      );
-    default:
-      return sql`false`;
-  }
-}
-
-/** Writes are for admin (any center) and a center (its own); reads of enrollments likewise. */
-function writeScope(actor: Actor): SQL | undefined {
-  if (actor.role === 'admin') return undefined;
-  if (actor.role === 'center' && actor.trainingCenterId)
-    return eq(courses.trainingCenterId, actor.trainingCenterId);
-  return sql`false`;
-}
-
-/** Candidates whose training record the actor may read. */
-function candidateScope(actor: Actor): SQL | undefined {
-  switch (actor.role) {
-    case 'admin':
-      return undefined;
-    case 'center':
-      return eq(
-        candidates.trainingCenterId,
-        actor.trainingCenterId ?? '00000000-0000-0000-0000-000000000000',
-      );
-    case 'province':
-      return eq(candidates.homeProvince2025, actor.provinceCode ?? '');
-    default:
-      return sql`false`;
-  }
-}
-
 // Spelled out: in a single-table select drizzle renders columns unqualified, and "id" would then
 // mean the enrollment's id inside the subquery.
 const enrolledCount = sql<number>`(select count(*)::int from enrollments e where e.course_id = "courses"."id" and (e.outcome is null or e.outcome <> 'withdrawn'))`;
@@ -108,9 +71,9 @@ const enrollmentColumns = {
   resultAt: enrollments.resultAt,
 };
 
-function enrollmentQuery(db: DbOrTx) {
+function enrollmentQuery<K extends Record<string, SQL>>(db: DbOrTx, keys?: K) {
   return db
-    .select(enrollmentColumns)
+    .select({ ...enrollmentColumns, ...(keys ?? ({} as K)) })
     .from(enrollments)
     .innerJoin(courses, eq(courses.id, enrollments.courseId))
     .innerJoin(candidates, eq(candidates.id, enrollments.candidateId));
@@ -127,257 +90,436 @@ const enrollmentOut = (r: EnrollmentView) => ({
 
 const courseOut = (r: CourseRow & { enrolled: number }) => ({ ...r, kind: r.kind as CourseKind });
 
+const coursePager = keyset([
+  { expr: courses.startsOn, kind: 'date', dir: 'desc' },
+  { expr: courses.id, kind: 'uuid', dir: 'desc' },
+]);
+const courseEnrollmentPager = keyset([
+  { expr: candidates.code, kind: 'text' },
+  { expr: enrollments.id, kind: 'uuid' },
+]);
+const candidateEnrollmentPager = keyset([
+  { expr: courses.startsOn, kind: 'date', dir: 'desc' },
+  { expr: enrollments.id, kind: 'uuid', dir: 'desc' },
+]);
+
 async function readEnrollment(db: DbOrTx, id: string) {
   const [row] = await enrollmentQuery(db).where(eq(enrollments.id, id));
   return enrollmentOut(row!);
 }
 
-export function createTrainingService({ db }: TrainingServiceDeps) {
-  return {
-    async createCourse(input: CreateCourseInput, actor: Actor) {
-      let trainingCenterId: string;
-      if (actor.role === 'center') {
-        // A center runs courses for itself only; another center's id is treated as unknown.
-        if (input.trainingCenterId && input.trainingCenterId !== actor.trainingCenterId) {
-          throw notFound('The training center');
-        }
-        trainingCenterId = actor.trainingCenterId!;
-      } else {
-        if (!input.trainingCenterId) {
-          throw validationFailed([
-            { path: 'trainingCenterId', message: 'is required when an admin creates a course' },
-          ]);
-        }
-        trainingCenterId = (await assertExists(db, 'center', input.trainingCenterId, 'trainingCenterId')).id;
+export interface CourseListQuery {
+  kind?: CourseKind | undefined;
+  trainingCenterId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+type PageQuery = { limit: number; cursor?: string | undefined };
+
+/** Create a course (a center for itself; an admin for the center it names). */
+export async function createCourse({ db }: TrainingDeps, actor: Actor, input: CreateCourseInput) {
+  let trainingCenterId: string;
+  if (actor.role === 'center') {
+    // A center runs courses for itself only; another center's id is treated as unknown.
+    if (input.trainingCenterId && input.trainingCenterId !== actor.trainingCenterId) {
+      throw notFound('The training center');
+    }
+    trainingCenterId = actor.trainingCenterId!;
+  } else {
+    if (!input.trainingCenterId) {
+      throw validationFailed([
+        { path: 'trainingCenterId', message: 'is required when an admin creates a course' },
+      ]);
+    }
+    trainingCenterId = (await assertExists(db, 'center', input.trainingCenterId, 'trainingCenterId')).id;
+  }
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(courses)
+      .values({
+        trainingCenterId,
+        name: input.name,
+        kind: input.kind,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        hours: input.hours,
+        capacity: input.capacity ?? null,
+      })
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'create',
+      entity: 'course',
+      entityId: row!.id,
+      after: row,
+    });
+    return courseOut({ ...row!, enrolled: 0 });
+  });
+}
+
+/** Edit a course: name, dates, hours, capacity (never below the seats taken). */
+export async function updateCourse({ db }: TrainingDeps, actor: Actor, id: string, patch: CoursePatch) {
+  return db.transaction(async (tx) => {
+    const [course] = await tx
+      .select()
+      .from(courses)
+      .where(and(eq(courses.id, id), access.courseWrite(actor)))
+      .for('update');
+    if (!course) throw notFound('The course');
+    const changes: Partial<CourseRow> = {};
+    for (const [key, value] of Object.entries(patch) as [keyof CoursePatch, unknown][]) {
+      if (value !== undefined && value !== course[key]) (changes as Record<string, unknown>)[key] = value;
+    }
+    if (!Object.keys(changes).length) {
+      throw validationFailed([{ path: 'body', message: 'must change at least one field' }]);
+    }
+    const merged = { ...course, ...changes };
+    if (merged.endsOn < merged.startsOn) {
+      throw validationFailed([
+        { path: 'endsOn', message: `must be on or after startsOn (${merged.startsOn})` },
+      ]);
+    }
+    const [{ n }] = (await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, course.id), seatTaken))) as [{ n: number }];
+    if (merged.capacity !== null && merged.capacity < n) {
+      throw conflict(`${n} seats of ${course.name} are taken; the capacity cannot go below that.`, [
+        { path: 'capacity', message: `must be at least ${n}, the seats taken` },
+      ]);
+    }
+    const [after] = await tx.update(courses).set(changes).where(eq(courses.id, course.id)).returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'update',
+      entity: 'course',
+      entityId: course.id,
+      before: course,
+      after,
+    });
+    return courseOut({ ...after!, enrolled: n });
+  });
+}
+
+/** One course in the actor's scope, with its enrolled count. */
+export async function getCourse({ db }: TrainingDeps, actor: Actor, id: string) {
+  const [row] = await db
+    .select({ course: courses, enrolled: enrolledCount })
+    .from(courses)
+    .where(and(eq(courses.id, id), access.course(actor)));
+  if (!row) throw notFound('The course');
+  return courseOut({ ...row.course, enrolled: row.enrolled });
+}
+
+/** Courses in the actor's scope, latest start first. */
+export async function listCourses({ db }: TrainingDeps, actor: Actor, q: CourseListQuery) {
+  const rows = await db
+    .select({ course: courses, enrolled: enrolledCount, ...coursePager.keys })
+    .from(courses)
+    .where(
+      and(
+        access.course(actor),
+        q.kind ? eq(courses.kind, q.kind) : undefined,
+        q.trainingCenterId ? eq(courses.trainingCenterId, q.trainingCenterId) : undefined,
+        coursePager.after(q.cursor),
+      ),
+    )
+    .orderBy(...coursePager.orderBy)
+    .limit(q.limit + 1);
+  const page = coursePager.page(rows, q.limit);
+  return { ...page, items: page.items.map((r) => courseOut({ ...r.course, enrolled: r.enrolled })) };
+}
+
+/**
+ * Enroll a trainee of the course's center. After the course's end only as a late entry of a past
+ * enrollment (`lateEntryReason`, audited as such).
+ */
+export async function enrollCandidate(
+  { db }: TrainingDeps,
+  actor: Actor,
+  courseId: string,
+  input: EnrollInput,
+) {
+  const { candidateId, lateEntryReason } = input;
+  return db.transaction(async (tx) => {
+    // The course row is the lock that serialises enrollments into it, so the seat count read
+    // below cannot be overtaken by a concurrent enrollment.
+    const [course] = await tx
+      .select()
+      .from(courses)
+      .where(and(eq(courses.id, courseId), access.courseWrite(actor)))
+      .for('update');
+    if (!course) throw notFound('The course');
+    const [candidate] = await tx
+      .select()
+      .from(candidates)
+      .where(eq(candidates.id, candidateId))
+      .for('update');
+    if (!candidate || candidate.trainingCenterId !== course.trainingCenterId) throw notFound('The candidate');
+
+    const late = course.endsOn < todayInVietnam();
+    if (late && !lateEntryReason) {
+      throw conflict(
+        `${course.name} ended on ${course.endsOn}: an enrollment after its end is only the late entry of a past enrollment, and needs lateEntryReason.`,
+        [
+          { path: 'endsOn', message: `was ${course.endsOn}; the course has ended` },
+          {
+            path: 'lateEntryReason',
+            message: 'is required to enter a past enrollment after the course ended',
+          },
+        ],
+      );
+    }
+
+    const kinds = MAY_ENROLL[candidate.status];
+    if (!kinds?.includes(course.kind as CourseKind)) {
+      const why =
+        WHY_NOT[candidate.status] ??
+        `a ${candidate.status} candidate may only take ${kinds?.join(' or ') ?? 'no'} courses`;
+      throw new AppError(
+        409,
+        'enrollment-refused',
+        'Conflict',
+        `Candidate ${candidate.code} cannot enroll in ${course.name}: ${why}.`,
+        [{ path: 'candidateId', message: `is ${candidate.status}: ${why}` }],
+      );
+    }
+
+    const [existing] = await tx
+      .select({ id: enrollments.id, outcome: enrollments.outcome })
+      .from(enrollments)
+      .where(and(eq(enrollments.courseId, course.id), eq(enrollments.candidateId, candidate.id)));
+    if (existing) {
+      throw conflict(
+        `Candidate ${candidate.code} (candidateId ${candidate.id}) is already enrolled in ${course.name}${
+          existing.outcome ? ` (result: ${existing.outcome})` : ''
+        }.`,
+        [{ path: 'candidateId', message: 'is already enrolled in this course' }],
+      );
+    }
+
+    if (course.capacity !== null) {
+      const [{ n }] = (await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(enrollments)
+        .where(and(eq(enrollments.courseId, course.id), seatTaken))) as [{ n: number }];
+      if (n >= course.capacity) {
+        throw conflict(`${course.name} is full: all ${course.capacity} seats are taken.`, [
+          { path: 'courseId', message: `has no free seat (capacity ${course.capacity})` },
+        ]);
       }
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(courses)
-          .values({
-            trainingCenterId,
-            name: input.name,
-            kind: input.kind,
-            startsOn: input.startsOn,
-            endsOn: input.endsOn,
-            hours: input.hours,
-            capacity: input.capacity ?? null,
-          })
-          .returning();
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'create',
-          entity: 'course',
-          entityId: row!.id,
-          after: row,
-        });
-        return courseOut({ ...row!, enrolled: 0 });
+    }
+
+    const [row] = await tx
+      .insert(enrollments)
+      .values({ courseId: course.id, candidateId: candidate.id })
+      .returning();
+    if (candidate.status === 'registered') {
+      await transitionCandidate(tx, {
+        candidateId: candidate.id,
+        to: 'training',
+        actor,
+        event: 'enroll',
+        reason: `Enrolled in ${course.name}`,
+        sideEffect: true,
       });
-    },
+    }
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: late ? 'create:late-entry' : 'create',
+      entity: 'enrollment',
+      entityId: row!.id,
+      after: late ? { ...row, lateEntry: true, lateEntryReason, courseEndsOn: course.endsOn } : row,
+    });
+    return readEnrollment(tx, row!.id);
+  });
+}
 
-    async getCourse(id: string, actor: Actor) {
-      const [row] = await db
-        .select({ course: courses, enrolled: enrolledCount })
-        .from(courses)
-        .where(and(eq(courses.id, id), courseScope(actor)));
-      if (!row) throw notFound('The course');
-      return courseOut({ ...row.course, enrolled: row.enrolled });
-    },
+/** The enrollment locked for a change of its result, with its course; 404 outside the actor's scope. */
+async function loadEnrollmentForResult(tx: DbOrTx, actor: Actor, enrollmentId: string) {
+  const [found] = await tx
+    .select({ enrollment: enrollments, course: courses })
+    .from(enrollments)
+    .innerJoin(courses, eq(courses.id, enrollments.courseId))
+    .where(and(eq(enrollments.id, enrollmentId), access.courseWrite(actor)))
+    .for('update', { of: enrollments });
+  if (!found) throw notFound('The enrollment');
+  return found;
+}
 
-    async listCourses(
-      q: { kind?: CourseKind; trainingCenterId?: string; limit: number; cursor?: string },
-      actor: Actor,
+/** Record the result of an enrollment (once); a passed language course may raise the JLPT level. */
+export async function recordResult(
+  { db }: TrainingDeps,
+  actor: Actor,
+  enrollmentId: string,
+  input: ResultInput,
+) {
+  return db.transaction(async (tx) => {
+    const { enrollment, course } = await loadEnrollmentForResult(tx, actor, enrollmentId);
+    if (enrollment.outcome) {
+      throw conflict(
+        `A result (${enrollment.outcome}) was already recorded for this enrollment on ${enrollment.resultAt?.toISOString().slice(0, 10)}; correct it with PATCH /enrollments/${enrollment.id}/result.`,
+        [{ path: 'outcome', message: `is already recorded as ${enrollment.outcome}` }],
+      );
+    }
+    checkResult(input, course);
+    const [updated] = await tx
+      .update(enrollments)
+      .set({
+        outcome: input.outcome,
+        score: input.score ?? null,
+        jlptLevel: input.jlptLevel ?? null,
+        resultAt: sql`now()`,
+      })
+      .where(eq(enrollments.id, enrollment.id))
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'result',
+      entity: 'enrollment',
+      entityId: enrollment.id,
+      before: { outcome: null },
+      after: { outcome: updated!.outcome, score: updated!.score, jlptLevel: updated!.jlptLevel },
+    });
+    if (input.outcome === 'passed' && course.kind === 'language' && input.jlptLevel) {
+      await raiseJlpt(tx, enrollment, input.jlptLevel, actor);
+    }
+    return readEnrollment(tx, enrollment.id);
+  });
+}
+
+/**
+ * Correct a recorded result, with a reason (audited with before and after). Refused while a valid
+ * (not revoked) certificate of the enrollment exists: revoke it first.
+ */
+export async function correctResult(
+  { db }: TrainingDeps,
+  actor: Actor,
+  enrollmentId: string,
+  input: ResultCorrection,
+) {
+  return db.transaction(async (tx) => {
+    const { enrollment, course } = await loadEnrollmentForResult(tx, actor, enrollmentId);
+    if (!enrollment.outcome) {
+      throw conflict('No result was recorded for this enrollment yet: record it with POST first.', [
+        { path: 'outcome', message: 'has not been recorded yet' },
+      ]);
+    }
+    const [certificate] = await tx
+      .select({ serial: certificates.serial })
+      .from(certificates)
+      .where(and(eq(certificates.enrollmentId, enrollment.id), isNull(certificates.revokedAt)));
+    if (certificate) {
+      throw conflict(
+        `Certificate ${certificate.serial} was issued for this result and is valid: revoke it before correcting the result.`,
+        [{ path: 'id', message: `has a valid certificate (${certificate.serial})` }],
+      );
+    }
+    const outcome = (input.outcome ?? enrollment.outcome) as Outcome;
+    // A new outcome drops what the old one carried unless given again.
+    const outcomeChanged = input.outcome !== undefined && input.outcome !== enrollment.outcome;
+    const next = {
+      outcome,
+      score: input.score !== undefined ? input.score : outcomeChanged ? null : enrollment.score,
+      jlptLevel: (input.jlptLevel !== undefined
+        ? input.jlptLevel
+        : outcomeChanged
+          ? null
+          : enrollment.jlptLevel) as JlptLevel | null,
+    };
+    checkResult(
+      {
+        outcome,
+        ...(next.score !== null ? { score: next.score } : {}),
+        ...(next.jlptLevel ? { jlptLevel: next.jlptLevel } : {}),
+      },
+      course,
+    );
+    if (
+      next.outcome === enrollment.outcome &&
+      next.score === enrollment.score &&
+      next.jlptLevel === enrollment.jlptLevel
     ) {
-      const key = decodeCursor(q.cursor, 2);
-      const rows = await db
-        .select({ course: courses, enrolled: enrolledCount })
-        .from(courses)
-        .where(
-          and(
-            courseScope(actor),
-            q.kind ? eq(courses.kind, q.kind) : undefined,
-            q.trainingCenterId ? eq(courses.trainingCenterId, q.trainingCenterId) : undefined,
-            key
-              ? sql`(${courses.startsOn}, ${courses.id}) < (${String(key[0])}::date, ${String(key[1])}::uuid)`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(courses.startsOn), desc(courses.id))
-        .limit(q.limit + 1);
-      const page = pageOf(rows, q.limit, (r) => [r.course.startsOn, r.course.id]);
-      return { ...page, items: page.items.map((r) => courseOut({ ...r.course, enrolled: r.enrolled })) };
-    },
+      throw validationFailed([{ path: 'body', message: 'must change the outcome, score or jlptLevel' }]);
+    }
+    await tx.update(enrollments).set(next).where(eq(enrollments.id, enrollment.id));
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'result-corrected',
+      entity: 'enrollment',
+      entityId: enrollment.id,
+      before: { outcome: enrollment.outcome, score: enrollment.score, jlptLevel: enrollment.jlptLevel },
+      after: { ...next, reason: input.reason },
+    });
+    if (next.outcome === 'passed' && course.kind === 'language' && next.jlptLevel) {
+      await raiseJlpt(tx, enrollment, next.jlptLevel, actor);
+    }
+    return readEnrollment(tx, enrollment.id);
+  });
+}
 
-    async enroll(courseId: string, candidateId: string, actor: Actor) {
-      return db.transaction(async (tx) => {
-        // The course row is the lock that serialises enrollments into it, so the seat count read
-        // below cannot be overtaken by a concurrent enrollment.
-        const [course] = await tx
-          .select()
-          .from(courses)
-          .where(and(eq(courses.id, courseId), writeScope(actor)))
-          .for('update');
-        if (!course) throw notFound('The course');
-        const [candidate] = await tx
-          .select()
-          .from(candidates)
-          .where(eq(candidates.id, candidateId))
-          .for('update');
-        if (!candidate || candidate.trainingCenterId !== course.trainingCenterId)
-          throw notFound('The candidate');
+/** The enrollments of a course, by candidate code. */
+export async function listCourseEnrollments(
+  { db }: TrainingDeps,
+  actor: Actor,
+  courseId: string,
+  q: PageQuery,
+) {
+  const [course] = await db
+    .select({ id: courses.id })
+    .from(courses)
+    .where(and(eq(courses.id, courseId), access.courseWrite(actor)));
+  if (!course) throw notFound('The course');
+  const rows = await enrollmentQuery(db, courseEnrollmentPager.keys)
+    .where(and(eq(enrollments.courseId, course.id), courseEnrollmentPager.after(q.cursor)))
+    .orderBy(...courseEnrollmentPager.orderBy)
+    .limit(q.limit + 1);
+  const page = courseEnrollmentPager.page(rows, q.limit);
+  return { ...page, items: page.items.map(enrollmentOut) };
+}
 
-        const kinds = MAY_ENROLL[candidate.status];
-        if (!kinds?.includes(course.kind as CourseKind)) {
-          const why =
-            WHY_NOT[candidate.status] ??
-            `a ${candidate.status} candidate may only take ${kinds?.join(' or ') ?? 'no'} courses`;
-          throw new AppError(
-            409,
-            'enrollment-refused',
-            'Conflict',
-            `Candidate ${candidate.code} cannot enroll in ${course.name}: ${why}.`,
-            [{ path: 'candidateId', message: `is ${candidate.status}: ${why}` }],
-          );
-        }
+/** A candidate's courses and results, latest course first. */
+export async function listCandidateEnrollments(
+  { db }: TrainingDeps,
+  actor: Actor,
+  candidateId: string,
+  q: PageQuery,
+) {
+  const [candidate] = await db
+    .select({ id: candidates.id })
+    .from(candidates)
+    .where(and(eq(candidates.id, candidateId), access.candidate(actor)));
+  if (!candidate) throw notFound('The candidate');
+  const rows = await enrollmentQuery(db, candidateEnrollmentPager.keys)
+    .where(and(eq(enrollments.candidateId, candidate.id), candidateEnrollmentPager.after(q.cursor)))
+    .orderBy(...candidateEnrollmentPager.orderBy)
+    .limit(q.limit + 1);
+  const page = candidateEnrollmentPager.page(rows, q.limit);
+  return { ...page, items: page.items.map(enrollmentOut) };
+}
 
-        const [existing] = await tx
-          .select({ id: enrollments.id, outcome: enrollments.outcome })
-          .from(enrollments)
-          .where(and(eq(enrollments.courseId, course.id), eq(enrollments.candidateId, candidate.id)));
-        if (existing) {
-          throw conflict(
-            `Candidate ${candidate.code} (candidateId ${candidate.id}) is already enrolled in ${course.name}${
-              existing.outcome ? ` (result: ${existing.outcome})` : ''
-            }.`,
-            [{ path: 'candidateId', message: 'is already enrolled in this course' }],
-          );
-        }
-
-        if (course.capacity !== null) {
-          const [{ n }] = (await tx
-            .select({ n: sql<number>`count(*)::int` })
-            .from(enrollments)
-            .where(and(eq(enrollments.courseId, course.id), seatTaken))) as [{ n: number }];
-          if (n >= course.capacity) {
-            throw conflict(`${course.name} is full: all ${course.capacity} seats are taken.`, [
-              { path: 'courseId', message: `has no free seat (capacity ${course.capacity})` },
-            ]);
-          }
-        }
-
-        const [row] = await tx
-          .insert(enrollments)
-          .values({ courseId: course.id, candidateId: candidate.id })
-          .returning();
-        if (candidate.status === 'registered') {
-          await transitionCandidate(tx, {
-            candidateId: candidate.id,
-            to: 'training',
-            actor,
-            event: 'enroll',
-            reason: `Enrolled in ${course.name}`,
-          });
-        }
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'create',
-          entity: 'enrollment',
-          entityId: row!.id,
-          after: row,
-        });
-        return readEnrollment(tx, row!.id);
-      });
-    },
-
-    async recordResult(enrollmentId: string, input: ResultInput, actor: Actor) {
-      return db.transaction(async (tx) => {
-        const [found] = await tx
-          .select({ enrollment: enrollments, course: courses })
-          .from(enrollments)
-          .innerJoin(courses, eq(courses.id, enrollments.courseId))
-          .where(and(eq(enrollments.id, enrollmentId), writeScope(actor)))
-          .for('update', { of: enrollments });
-        if (!found) throw notFound('The enrollment');
-        const { enrollment, course } = found;
-        if (enrollment.outcome) {
-          throw conflict(
-            `A result (${enrollment.outcome}) was already recorded for this enrollment on ${enrollment.resultAt?.toISOString().slice(0, 10)}.`,
-            [{ path: 'outcome', message: `is already recorded as ${enrollment.outcome}` }],
-          );
-        }
-        checkResult(input, course);
-
-        const [updated] = await tx
-          .update(enrollments)
-          .set({
-            outcome: input.outcome,
-            score: input.score ?? null,
-            jlptLevel: input.jlptLevel ?? null,
-            resultAt: sql`now()`,
-          })
-          .where(eq(enrollments.id, enrollment.id))
-          .returning();
-        await recordAudit(tx, {
-          actorId: actor.id,
-          action: 'result',
-          entity: 'enrollment',
-          entityId: enrollment.id,
-          before: { outcome: null },
-          after: { outcome: updated!.outcome, score: updated!.score, jlptLevel: updated!.jlptLevel },
-        });
-
-        if (input.outcome === 'passed' && course.kind === 'language' && input.jlptLevel) {
-          await raiseJlpt(tx, enrollment, input.jlptLevel, actor);
-        }
-        return readEnrollment(tx, enrollment.id);
-      });
-    },
-
-    async listCourseEnrollments(courseId: string, q: { limit: number; cursor?: string }, actor: Actor) {
-      const [course] = await db
-        .select({ id: courses.id })
-        .from(courses)
-        .where(and(eq(courses.id, courseId), writeScope(actor)));
-      if (!course) throw notFound('The course');
-      const key = decodeCursor(q.cursor, 1);
-      const rows = await enrollmentQuery(db)
-        .where(
-          and(
-            eq(enrollments.courseId, course.id),
-            key ? sql`${candidates.code} > ${String(key[0])}` : undefined,
-          ),
-        )
-        .orderBy(asc(candidates.code))
-        .limit(q.limit + 1);
-      const page = pageOf(rows, q.limit, (r) => [r.candidateCode]);
-      return { ...page, items: page.items.map(enrollmentOut) };
-    },
-
-    async listCandidateEnrollments(candidateId: string, q: { limit: number; cursor?: string }, actor: Actor) {
-      const [candidate] = await db
-        .select({ id: candidates.id })
-        .from(candidates)
-        .where(and(eq(candidates.id, candidateId), candidateScope(actor)));
-      if (!candidate) throw notFound('The candidate');
-      const key = decodeCursor(q.cursor, 2);
-      const rows = await enrollmentQuery(db)
-        .where(
-          and(
-            eq(enrollments.candidateId, candidate.id),
-            key
-              ? sql`(${courses.startsOn}, ${enrollments.id}) < (${String(key[0])}::date, ${String(key[1])}::uuid)`
-              : undefined,
-          ),
-        )
-        .orderBy(desc(courses.startsOn), desc(enrollments.id))
-        .limit(q.limit + 1);
-      const page = pageOf(rows, q.limit, (r) => [r.courseStartsOn, r.id]);
-      return { ...page, items: page.items.map(enrollmentOut) };
-    },
+/** Binds the deps once; routes call `app.services.training.createCourse(actor, input)`. */
+export function createTrainingService(deps: TrainingDeps) {
+  return {
+    createCourse: (actor: Actor, input: CreateCourseInput) => createCourse(deps, actor, input),
+    updateCourse: (actor: Actor, id: string, patch: CoursePatch) => updateCourse(deps, actor, id, patch),
+    getCourse: (actor: Actor, id: string) => getCourse(deps, actor, id),
+    listCourses: (actor: Actor, q: CourseListQuery) => listCourses(deps, actor, q),
+    enroll: (actor: Actor, courseId: string, input: EnrollInput) =>
+      enrollCandidate(deps, actor, courseId, input),
+    recordResult: (actor: Actor, enrollmentId: string, input: ResultInput) =>
+      recordResult(deps, actor, enrollmentId, input),
+    correctResult: (actor: Actor, enrollmentId: string, input: ResultCorrection) =>
+      correctResult(deps, actor, enrollmentId, input),
+    listCourseEnrollments: (actor: Actor, courseId: string, q: PageQuery) =>
+      listCourseEnrollments(deps, actor, courseId, q),
+    listCandidateEnrollments: (actor: Actor, candidateId: string, q: PageQuery) =>
+      listCandidateEnrollments(deps, actor, candidateId, q),
   };
 }
 
 /** Rules a result must keep that depend on the course, each naming its field. */
-function checkResult(input: ResultInput, course: CourseRow) {
+function checkResult(input: ResultInput, course: Pick<CourseRow, 'kind'>) {
   const errors = [];
   if (input.jlptLevel && course.kind !== 'language') {
     errors.push({
@@ -404,7 +546,8 @@ async function raiseJlpt(tx: DbOrTx, enrollment: EnrollmentRow, level: JlptLevel
   if (!candidate || jlptRank(level) <= jlptRank(candidate.jlptLevel)) return;
   const [updated] = await tx
     .update(candidates)
-    .set({ jlptLevel: level, version: sql`${candidates.version} + 1`, updatedAt: sql`now()` })
+    // A side effect of a result, not an edit of the candidate: the version stays.
+    .set({ jlptLevel: level, updatedAt: sql`now()` })
     .where(eq(candidates.id, candidate.id))
     .returning({ version: candidates.version });
   await recordAudit(tx, {

@@ -11,13 +11,15 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { columns } from '../../db/columns.ts';
+import { JLPT_LEVELS, sqlList } from '../../lib/vocab.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
 
 export const courses = pgTable(
   'courses',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     trainingCenterId: uuid('training_center_id')
       .notNull()
       .references(() => trainingCenters.id),
@@ -27,7 +29,7 @@ export const courses = pgTable(
     endsOn: date('ends_on', { mode: 'string' }).notNull(),
     hours: integer('hours').notNull(),
     capacity: integer('capacity'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: columns.createdAt(),
   },
   (t) => [
     check('courses_kind_check', sql`${t.kind} in ('language', 'vocational', 'orientation')`),
@@ -41,7 +43,7 @@ export const courses = pgTable(
 export const enrollments = pgTable(
   'enrollments',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: columns.id(),
     courseId: uuid('course_id')
       .notNull()
       .references(() => courses.id),
@@ -64,7 +66,7 @@ export const enrollments = pgTable(
     check('enrollments_score_check', sql`${t.score} is null or (${t.score} >= 0 and ${t.score} <= 100)`),
     check(
       'enrollments_jlpt_check',
-      sql`${t.jlptLevel} is null or ${t.jlptLevel} in ('N5', 'N4', 'N3', 'N2', 'N1')`,
+      sql`${t.jlptLevel} is null or ${t.jlptLevel} in (${sql.raw(sqlList(JLPT_LEVELS))})`,
     ),
   ],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "certificates" ADD COLUMN "revoke_category" text;--> statement-breakpoint
+ALTER TABLE "certificates" ADD CONSTRAINT "certificates_revoke_category_check" CHECK ("certificates"."revoke_category" is null or "certificates"."revoke_category" in ('data_error', 'reissued', 'result_annulled', 'fraud', 'other'));

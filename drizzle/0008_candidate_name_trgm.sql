@@ -1,0 +1,2 @@
+CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
+CREATE INDEX "candidates_name_search_trgm_idx" ON "candidates" USING gin ("name_search" gin_trgm_ops);

@@ -1,0 +1,14 @@
+import { timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The columns most tables share, written once. Each is exactly the column it replaces (the same SQL
+ * type, default and constraints), so using it changes no migration.
+ */
+export const columns = {
+  /** A random UUID primary key: `id uuid primary key default gen_random_uuid()`. */
+  id: () => uuid('id').primaryKey().defaultRandom(),
+  /** When the row was written: `created_at timestamptz not null default now()`. */
+  createdAt: () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** When the row last changed: `updated_at timestamptz not null default now()`. */
+  updatedAt: () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};

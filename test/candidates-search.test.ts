@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../src/lib/actor.ts';
+import { todayInVietnam } from '../src/lib/dates.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { actors } from './helpers/seed.ts';
+
+let t: TestApp;
+let center: { id: string };
+let other: { id: string };
+let as: Actor;
+
+/** The date someone turns `age` today (born exactly `age` years ago). */
+const bornYearsAgo = (age: number) => {
+  const today = todayInVietnam();
+  return `${Number(today.slice(0, 4)) - age}${today.slice(4)}`;
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  center = await t.seed.center();
+  other = await t.seed.center();
+  as = actors.admin();
+});
+afterAll(() => t.close());
+
+async function list(query: string, who: Actor = as) {
+  const res = await t.request({ method: 'GET', url: `/candidates?${query}`, as: who });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { items: { fullName: string; id: string; code: string }[]; nextCursor: string | null };
+}
+
+/** Every page of a query with limit=1, to check the keyset pages the ranked order exactly once. */
+async function allPages(query: string) {
+  const names: string[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const page = await list(`${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+    names.push(...page.items.map((c) => c.fullName));
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return names;
+}
+
+describe('search that finds the person first', () => {
+  it('q=Hường puts the people named Hường first, then Hương as a whole word, then names containing it', async () => {
+    const c = center.id;
+    // Created oldest first: without ranking, newest-first would put Phương and Hương ahead.
+    await t.seed.candidate({ trainingCenterId: c, fullName: 'Trần Thị Hường' });
+    await t.seed.candidate({ trainingCenterId: c, fullName: 'Lê Hường Giang' });
+    await t.seed.candidate({ trainingCenterId: c, fullName: 'Nguyễn Thị Hương' });
+    await t.seed.candidate({ trainingCenterId: c, fullName: 'Đỗ Thị Phương' });
+    await t.seed.candidate({ trainingCenterId: c, fullName: 'Phạm Phương Thảo' });
+    const names = (await list(`q=${encodeURIComponent('Hường')}&trainingCenterId=${c}`)).items.map(
+      (i) => i.fullName,
+    );
+    expect(names.slice(0, 2).sort()).toEqual(['Lê Hường Giang', 'Trần Thị Hường']);
+    expect(names[2]).toBe('Nguyễn Thị Hương');
+    expect(names.slice(3).sort()).toEqual(['Phạm Phương Thảo', 'Đỗ Thị Phương']);
+    // Newest first inside one rank.
+    expect(names.slice(0, 2)).toEqual(['Lê Hường Giang', 'Trần Thị Hường']);
+    expect(names.slice(3)).toEqual(['Phạm Phương Thảo', 'Đỗ Thị Phương']);
+
+    // The same order page by page, each person exactly once.
+    const paged = await allPages(`q=${encodeURIComponent('Hường')}&trainingCenterId=${c}`);
+    expect(paged).toEqual(names);
+
+    // Without accents: whole words (Hương and Hường alike) before parts of words, upper case too.
+    const plain = (await list(`q=HUONG&trainingCenterId=${c}`)).items.map((i) => i.fullName);
+    expect(plain).toHaveLength(5);
+    expect(plain.slice(0, 3).sort()).toEqual(['Lê Hường Giang', 'Nguyễn Thị Hương', 'Trần Thị Hường']);
+    expect(plain.slice(3).sort()).toEqual(['Phạm Phương Thảo', 'Đỗ Thị Phương']);
+  });
+
+  it('a whole code is the best match', async () => {
+    const a = await t.seed.candidate({ trainingCenterId: center.id, fullName: 'Vũ Văn Mạnh' });
+    const found = await list(`q=${a.code.toLowerCase()}`);
+    expect(found.items[0]!.id).toBe(a.id);
+  });
+
+  it('filters by field, JLPT (that level or higher), center, gender and age', async () => {
+    const c = other.id;
+    const nursing = await t.seed.candidate({
+      trainingCenterId: c,
+      occupationField: 'nursing_care',
+      jlptLevel: 'N3',
+      gender: 'female',
+      dateOfBirth: bornYearsAgo(25),
+    });
+    const builder = await t.seed.candidate({
+      trainingCenterId: c,
+      occupationField: 'construction',
+      jlptLevel: 'N4',
+      gender: 'male',
+      dateOfBirth: bornYearsAgo(30),
+    });
+    const fluent = await t.seed.candidate({
+      trainingCenterId: c,
+      occupationField: 'nursing_care',
+      jlptLevel: 'N1',
+      gender: 'male',
+      dateOfBirth: bornYearsAgo(19),
+    });
+    const none = await t.seed.candidate({
+      trainingCenterId: c,
+      jlptLevel: null,
+      dateOfBirth: bornYearsAgo(40),
+    });
+    const ids = async (q: string) => (await list(`trainingCenterId=${c}&${q}`)).items.map((i) => i.id).sort();
+
+    expect(await ids('')).toEqual([nursing.id, builder.id, fluent.id, none.id].sort());
+    expect(await ids('occupationField=nursing_care')).toEqual([nursing.id, fluent.id].sort());
+    expect(await ids('jlptLevel=N3')).toEqual([nursing.id, fluent.id].sort());
+    expect(await ids('jlptLevel=N5')).toEqual([nursing.id, builder.id, fluent.id].sort());
+    expect(await ids('gender=female')).toEqual([nursing.id]);
+    // Age bounds include the birthday today: 25 and 30 are in [25, 30]; 19 and 40 are not.
+    expect(await ids('ageMin=25&ageMax=30')).toEqual([nursing.id, builder.id].sort());
+    expect(await ids('ageMax=24')).toEqual([fluent.id]);
+    expect(await ids('ageMin=31')).toEqual([none.id]);
+    expect(await ids('occupationField=nursing_care&gender=male&jlptLevel=N2')).toEqual([fluent.id]);
+
+    // A center sees only its own trainees, whatever center it names.
+    const foreign = await list(`trainingCenterId=${c}`, actors.center(center.id));
+    expect(foreign.items).toEqual([]);
+  });
+
+  it('refuses unknown filters and bad values, naming them', async () => {
+    for (const [query, path] of [
+      ['statuss=ready', 'statuss'],
+      ['occupationField=astronaut', 'occupationField'],
+      ['jlptLevel=N6', 'jlptLevel'],
+      ['gender=x', 'gender'],
+      ['ageMin=-1', 'ageMin'],
+      ['ageMin=40&ageMax=30', 'ageMax'],
+      ['trainingCenterId=nope', 'trainingCenterId'],
+    ] as const) {
+      const res = await t.request({ method: 'GET', url: `/candidates?${query}`, as });
+      expect(res.statusCode, query).toBe(400);
+      expect(JSON.stringify(res.json()), query).toContain(path);
+    }
+  });
+});
