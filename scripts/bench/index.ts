@@ -3,7 +3,7 @@
  * same run on this machine, printed as a table and as one JSON line.
  *
  * Runs on PostgreSQL: each part gets a fresh database on BENCH_SERVER_URL (default the local server,
- * postgres@127.0.0.1:5432). `--only http,import,import-memory,reports,pdf,rss` picks parts; `--candidates N` sets
+ * postgres@127.0.0.1:5432). `--only http,verify,import,import-memory,reports,pdf,rss` picks parts; `--candidates N` sets
  * the report volume (default 1,000,000); `--quick` shortens the load runs.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import {
   benchCandidateList,
   benchProvinceShareHttp,
   benchRss,
+  benchVerifyPage,
   seedCandidates,
 } from './http.ts';
 import { benchImport, benchImportMemory } from './import.ts';
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
   },
 });
-const parts = new Set((values.only ?? 'http,import,import-memory,reports,pdf,rss').split(','));
+const parts = new Set((values.only ?? 'http,verify,import,import-memory,reports,pdf,rss').split(','));
 const quick = values.quick;
 const results: BenchResult[] = [];
 
@@ -61,6 +62,7 @@ await part('http', async () => [
   ...(await withDatabase((url) => benchCandidateGet(url, samples))),
   ...(await withDatabase((url) => benchCandidateList(url, samples))),
 ]);
+await part('verify', () => withDatabase((url) => benchVerifyPage(url, quick ? 8 : 15)));
 // Three samples of each side, COPY and the API in alternating order, the median ratio (import.ts).
 await part('import', () => withDatabase((url) => benchImport(url, quick ? 20_000 : 100_000, 3)));
 await part('import-memory', () => withDatabase((url) => benchImportMemory(url)));

@@ -14,6 +14,8 @@ export interface LoadSpec {
   seconds: number;
   connections: number;
   latencies?: boolean;
+  /** Requests per second over all connections (open loop); absent: as fast as the server answers. */
+  rate?: number;
 }
 
 export interface LoadResult {
@@ -35,6 +37,7 @@ const instance = autocannon({
   connections: spec.connections,
   duration: spec.seconds,
   headers: spec.headers,
+  ...(spec.rate ? { overallRate: spec.rate } : {}),
   requests: [
     {
       setupRequest: (req) => {
