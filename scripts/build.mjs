@@ -9,6 +9,8 @@ const require = createRequire(import.meta.url);
 rmSync('dist', { recursive: true, force: true });
 // The dashboard's copy of the vocabularies, from their one source (src/lib/vocab.ts, templates/vocabulary.json).
 execFileSync(process.execPath, ['--import', 'tsx', 'scripts/dashboard-vocabulary.ts'], { stdio: 'inherit' });
+// The workspace's bundle (web/dist), served at /app from the compiled service as from the sources.
+execFileSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });

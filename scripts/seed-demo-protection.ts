@@ -4,7 +4,7 @@
 import type { Actor } from '../src/lib/actor.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the API's JSON answers, as seed-demo.ts reads them
-type Call = (as: Actor, method: 'GET' | 'POST', url: string, payload?: unknown) => Promise<any>;
+type Call = (as: Actor, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => Promise<any>;
 
 interface PlacementItem {
   id: string;
@@ -71,6 +71,37 @@ export async function seedProtectionDemo(call: Call, admin: Actor, partnerIds: r
       });
       fees++;
     }
+  }
+
+  // 1b. Early returns (returned before the contract's end, not as completed) with a service fee: the
+  //     first was not the worker's fault (the company closed) and got the pro-rata refund of Law
+  //     69/2020 art. 23; the second left the employer without reason (at fault, no refund).
+  let earlyReturns = 0;
+  for (const p of japan.filter((x, k) => k % 2 === 0 && x.status === 'returned')) {
+    if (earlyReturns >= 2) break;
+    const { summary } = await call(admin, 'GET', `/placements/${p.id}/fees`);
+    if (!summary.refund || summary.refund.dueJpy === 0) continue;
+    const atFault = earlyReturns === 1;
+    await call(admin, 'PUT', `/placements/${p.id}/early-return`, {
+      workerAtFault: atFault,
+      reason: atFault
+        ? 'Tự ý bỏ nơi làm việc, không có lý do chính đáng.'
+        : 'Doanh nghiệp tiếp nhận giải thể; người lao động phải về nước trước hạn.',
+    });
+    if (!atFault) {
+      await call(admin, 'POST', `/placements/${p.id}/fees`, {
+        category: 'service_fee',
+        payer: 'worker',
+        amount: summary.refund.dueJpy,
+        currency: 'JPY',
+        paidOn: '2026-06-15',
+        receiptNo: 'HT-0001',
+        source: 'receipt',
+        direction: 'refunded',
+      });
+      fees++;
+    }
+    earlyReturns++;
   }
 
   // 2. Employment for Skill Development: a partner's esd order leaving in April 2027, a few pool
@@ -165,5 +196,5 @@ export async function seedProtectionDemo(call: Call, admin: Actor, partnerIds: r
       });
     filed++;
   }
-  return { fees, esdSelections: esd.length, grievances: filed };
+  return { fees, earlyReturns, esdSelections: esd.length, grievances: filed };
 }

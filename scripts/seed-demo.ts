@@ -101,7 +101,7 @@ export async function seedDemo(app: FastifyInstance): Promise<DemoSummary> {
   };
   const call = async (
     as: Actor,
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     url: string,
     payload?: unknown,
     contentType?: string,

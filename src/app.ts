@@ -24,6 +24,7 @@ import { referenceRoutes } from './modules/reference/reference.routes.ts';
 import { reportRoutes } from './modules/reports/reports.routes.ts';
 import { trainingRoutes } from './modules/training/training.routes.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin, frameworkErrors, requestInputPlugin } from './plugins/errors.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -70,8 +71,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       level: config.logLevel,
       serializers: { req: requestSerializer },
       // Written without blocking the event loop: lines written one synchronous write each cost a tenth
-      // of a single-record GET; pino flushes what is buffered when the process exits.
-      stream: pino.destination({ dest: 1, sync: false }),
+      // of a single-record GET. Lines are gathered up to 4 KB (or 1 s) per write: a write per line is a
+      // file-system request each, which on a busy machine waits for a thread of its own. pino flushes
+      // what is buffered when the process exits.
+      stream: pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 }),
     },
     logController: new LogController({ disableRequestLogging: true }),
     // JSON bodies; the CSV import sets its own (IMPORT_LIMIT_BYTES). Both are enforced while the body arrives.
@@ -113,20 +116,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }
   });
 
-  // One line per request, after the response: no bodies, no query strings.
-  app.addHook('onResponse', async (request, reply) => {
+  // One line per request, after the response: no bodies, no query strings. (These two hooks run on
+  // every request: callback hooks, which cost no promise each.)
+  app.addHook('onResponse', (request, reply, done) => {
+    const query = request.url.indexOf('?');
     request.log.info(
       {
         method: request.method,
-        path: request.url.split('?')[0],
+        path: query === -1 ? request.url : request.url.slice(0, query),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },
       'request',
     );
+    done();
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   // Default deny: every route says who may call it; only the API docs' own assets are exempt.
@@ -149,8 +156,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(errorsPlugin);
   await app.register(requestInputPlugin);
-  // Counters in the database, shared by every instance (see rate-limit-store.ts).
-  await app.register(rateLimit, { global: false, store: postgresRateLimitStore(database.db) });
+  // Counters in the database, shared by every instance (see rate-limit-store.ts). Its last hits are
+  // written on close: onClose hooks run last-added first, so before the database closes.
+  const rateLimitStore = postgresRateLimitStore(database.db);
+  await app.register(rateLimit, { global: false, store: rateLimitStore });
+  app.addHook('onClose', () => rateLimitStore.close());
   await app.register(authPlugin, {
     secret: resolveJwtSecret(config),
     expiresIn: config.jwtExpiresIn,
@@ -172,6 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(reportRoutes);
   await app.register(operationsRoutes);
   await app.register(dashboardRoutes);
+  await app.register(workspaceRoutes);
 
   return app;
 }

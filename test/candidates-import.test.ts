@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/lib/actor.ts';
 import { auditLog } from '../src/modules/audit/audit.table.ts';
 import { detectDelimiter } from '../src/modules/candidates/candidates.csv.ts';
+import { importOut } from '../src/modules/candidates/candidates.schemas.ts';
 import { candidateStatusHistory, candidates } from '../src/modules/candidates/candidates.table.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { actors, nationalId } from './helpers/seed.ts';
@@ -314,6 +315,101 @@ describe('importing trainees from a spreadsheet', () => {
     );
   });
 
+  it('the Trung tâm column also takes the center’s code or name (case and accents ignored), unambiguous', async () => {
+    const admin = actors.admin();
+    const named = await t.seed.center({ name: 'Trung tâm GDNN Đức Hòa', serialPrefix: 'DHOA' });
+    const twin = await t.seed.center({ name: 'Trung tâm Bến Lức' });
+    await t.seed.center({ name: 'trung tam ben luc' });
+    const header = `${HEADER},Trung tâm`;
+    const ids = [nationalId(), nationalId(), nationalId()];
+    const ok = await upload(
+      [
+        header,
+        `${line({ nationalId: ids[0] })},dhoa`,
+        `${line({ nationalId: ids[1] })}, TRUNG TAM GDNN duc hoa `,
+        `${line({ nationalId: ids[2] })},${twin.id}`,
+      ].join('\n'),
+      admin,
+    );
+    expect(ok.statusCode, ok.body).toBe(201);
+    const rows = await t.database.db.select().from(candidates).where(inArray(candidates.nationalId, ids));
+    expect(new Map(rows.map((r) => [r.nationalId, r.trainingCenterId]))).toEqual(
+      new Map([
+        [ids[0], named.id],
+        [ids[1], named.id],
+        [ids[2], twin.id],
+      ]),
+    );
+
+    // Two centers answer to one name (or one code): the row names neither; an unknown name is refused too.
+    const others = [nationalId(), nationalId(), nationalId(), nationalId()];
+    const refused = await upload(
+      [
+        header,
+        `${line({ nationalId: others[0] })},Trung tâm Bến Lức`,
+        `${line({ nationalId: others[1] })},TN`,
+        `${line({ nationalId: others[2] })},Trung tâm Không Có`,
+        `${line({ nationalId: others[3] })},Trung tâm GDNN Đức Hòa Xa`,
+      ].join('\n'),
+      admin,
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([
+      {
+        row: 1,
+        path: 'trainingCenterId',
+        message: `names 2 training centers; give the center's id or code (value "Trung tâm Bến Lức", spreadsheet row 2)`,
+      },
+      {
+        row: 2,
+        path: 'trainingCenterId',
+        message: expect.stringMatching(/^names \d+ training centers; .*\(value "TN", spreadsheet row 3\)$/),
+      },
+      {
+        row: 3,
+        path: 'trainingCenterId',
+        message:
+          'must be an existing training center (its id, code or name) (value "Trung tâm Không Có", spreadsheet row 4)',
+      },
+      {
+        row: 4,
+        path: 'trainingCenterId',
+        message:
+          'must be an existing training center (its id, code or name) (value "Trung tâm GDNN Đức Hòa Xa", spreadsheet row 5)',
+      },
+    ]);
+    expect(await countIn(others)).toBe(0);
+
+    // A center names its own center by name or code; another one's name is refused, echoing the value.
+    const who = actors.center(named.id);
+    const own = [nationalId(), nationalId()];
+    const mine = await upload(
+      `${header}\n${line({ nationalId: own[0] })},Trung Tâm GDNN Đức Hoà\n${line({ nationalId: own[1] })},DHOA`,
+      who,
+    );
+    expect(mine.statusCode, mine.body).toBe(201);
+    expect(await countIn(own)).toBe(2);
+    const foreign = nationalId();
+    await t.seed.center({ name: 'Trung tâm Cần Giuộc' });
+    const theirs = await upload(`${header}\n${line({ nationalId: foreign })},trung tâm cần giuộc`, who);
+    expect(theirs.statusCode).toBe(400);
+    expect(theirs.json().errors).toEqual([
+      {
+        row: 1,
+        path: 'trainingCenterId',
+        message: expect.stringMatching(
+          /^must be your own training center .*\(value "trung tâm cần giuộc", spreadsheet row 2\)$/,
+        ),
+      },
+    ]);
+    const twinOnly = await upload(
+      `${header}\n${line({ nationalId: foreign })},${twin.name.toUpperCase()}`,
+      actors.center(twin.id),
+    );
+    expect(twinOnly.statusCode).toBe(400);
+    expect(await countIn([foreign])).toBe(0);
+  });
+
   it('imports 10,000 rows in one request, with a history row and an audit entry each, and one for the import', async () => {
     const bulkCenter = await t.seed.center();
     const who = actors.center(bulkCenter.id);
@@ -339,6 +435,10 @@ describe('importing trainees from a spreadsheet', () => {
     expect(res.json().items).toHaveLength(10_000);
     expect(new Set(res.json().items.map((i: { code: string }) => i.code)).size).toBe(10_000);
     expect(res.json().items[9_999].row).toBe(10_000);
+    // The answer is streamed in pieces (importAnswer), not serialised: it must still be what importOut says.
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(importOut.safeParse(res.json()).success).toBe(true);
+    expect(res.json().items.map((i: { row: number }) => i.row)).toEqual(lines.slice(1).map((_, i) => i + 1));
     const [n] = await t.database.db
       .select({ n: count() })
       .from(candidates)

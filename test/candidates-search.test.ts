@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/lib/actor.ts';
 import { todayInVietnam } from '../src/lib/dates.ts';
+import { searchKey } from '../src/modules/candidates/candidates.schemas.ts';
+import { candidates } from '../src/modules/candidates/candidates.table.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { actors } from './helpers/seed.ts';
+import { actors, nationalId } from './helpers/seed.ts';
 
 let t: TestApp;
 let center: { id: string };
@@ -70,6 +73,97 @@ describe('search that finds the person first', () => {
     expect(plain).toHaveLength(5);
     expect(plain.slice(0, 3).sort()).toEqual(['Lê Hường Giang', 'Nguyễn Thị Hương', 'Trần Thị Hường']);
     expect(plain.slice(3).sort()).toEqual(['Phạm Phương Thảo', 'Đỗ Thị Phương']);
+  });
+
+  it('several accented words: as typed, adjacent and in order first; reversed or apart is no match', async () => {
+    const c = (await t.seed.center()).id;
+    for (const fullName of [
+      'Nguyễn Văn An',
+      'Nguyen Van Binh',
+      'Văn Nguyễn Cường',
+      'Nguyễn Thị Văn',
+      'NGUYỄN VĂN DŨNG',
+      'Trần Nguyễn Văn Đạt',
+    ])
+      await t.seed.candidate({ trainingCenterId: c, fullName });
+    const names = (await list(`q=${encodeURIComponent('nguyễn văn')}&trainingCenterId=${c}`)).items.map(
+      (i) => i.fullName,
+    );
+    // Newest first inside each rank: the three written with the accents, then the one without.
+    expect(names).toEqual(['Trần Nguyễn Văn Đạt', 'NGUYỄN VĂN DŨNG', 'Nguyễn Văn An', 'Nguyen Van Binh']);
+    // One word of several, accents as typed: the name holding both whole words but apart is not found.
+    const van = (await list(`q=${encodeURIComponent('Văn')}&trainingCenterId=${c}`)).items.map(
+      (i) => i.fullName,
+    );
+    expect(van.slice(0, 5).sort()).toEqual(
+      [
+        'Nguyễn Văn An',
+        'NGUYỄN VĂN DŨNG',
+        'Trần Nguyễn Văn Đạt',
+        'Văn Nguyễn Cường',
+        'Nguyễn Thị Văn',
+      ].sort(),
+    );
+    expect(van[5]).toBe('Nguyen Van Binh');
+  });
+
+  it('a part of a code (a query with a digit) finds it', async () => {
+    const a = await t.seed.candidate({ trainingCenterId: center.id, fullName: 'Mai Văn Số' });
+    const part = a.code.slice(-6, -1);
+    const found = await list(`q=${part}&limit=500`);
+    expect(found.items.map((i) => i.id)).toContain(a.id);
+    for (const item of found.items) expect(item.code).toContain(part);
+  });
+
+  it('among thousands: a common name is paged newest first, a rare older one still ranks first', async () => {
+    const c = (await t.seed.center()).id;
+    // 4,200 trainees of one center, one a second apart, oldest first: more than a tier walks through
+    // newest first before it sorts its matches instead, so both ways are taken.
+    const start = Date.parse('2024-01-01T00:00:00Z');
+    const all = Array.from({ length: 4200 }, (_, i) => {
+      const fullName = i === 3 ? 'Lò Thị Hường' : i % 3 === 0 ? 'Bùi Thị Hương' : 'Bùi Thị Lan';
+      return {
+        id: randomUUID(),
+        fullName,
+        nameSearch: searchKey(fullName),
+        dateOfBirth: '2000-01-15',
+        gender: 'female',
+        nationalId: nationalId(),
+        homeProvinceCode: '80',
+        provinceBoundaries: '2025',
+        homeProvince2025: '80',
+        occupationField: 'construction',
+        trainingCenterId: c,
+        createdAt: new Date(start + i * 1000),
+      };
+    });
+    for (let i = 0; i < all.length; i += 1000)
+      await t.database.db.insert(candidates).values(all.slice(i, i + 1000));
+    const newestFirst = (name: string) =>
+      all
+        .filter((r) => r.fullName === name)
+        .map((r) => r.id)
+        .reverse();
+    const huong = newestFirst('Bùi Thị Hương');
+    const ids = async (q: string, limit: number, cursor?: string) => {
+      const cut = cursor ? `&cursor=${cursor}` : '';
+      const page = await list(`q=${encodeURIComponent(q)}&limit=${limit}${cut}`, actors.center(c));
+      return { ids: page.items.map((i) => i.id), next: page.nextCursor };
+    };
+
+    // Common (a third of them): the newest 30 Hương, newest first, and the next page after them.
+    const first = await ids('Hương', 30);
+    expect(first.ids).toEqual(huong.slice(0, 30));
+    expect((await ids('Hương', 30, first.next!)).ids).toEqual(huong.slice(30, 60));
+    // Rare and older than the newest thousands: still first, then the Hương newest first, page by page.
+    const rare = await ids('Hường', 3);
+    expect(rare.ids).toEqual([all[3]!.id, ...huong.slice(0, 2)]);
+    const one = await ids('Hường', 1);
+    expect(one.ids).toEqual([all[3]!.id]);
+    expect((await ids('Hường', 2, one.next!)).ids).toEqual(huong.slice(0, 2));
+    // Plain letters: whole words first (Hương and Hường alike, newest first), then parts of words.
+    expect((await ids('huong', 2)).ids).toEqual(huong.slice(0, 2));
+    expect((await ids('Lò Thị', 5)).ids).toEqual([all[3]!.id]);
   });
 
   it('a whole code is the best match', async () => {

@@ -495,8 +495,9 @@ describe('selections', () => {
     ]);
   });
 
-  if (onPostgres()) {
-    it('two partners selecting one candidate at the same moment: one placement, the other a 404', async () => {
+  it.skipIf(!onPostgres())(
+    'two partners selecting one candidate at the same moment: one placement, the other a 404 (PostgreSQL)',
+    async () => {
       const c = await readyCandidate({ occupationField: 'wood_industry' });
       const o1 = await order(partner, { field: 'wood_industry' });
       const o2 = await order(admin, { field: 'wood_industry', partnerId: otherPartner.partnerId });
@@ -518,9 +519,12 @@ describe('selections', () => {
       expect([r1.statusCode, r2.statusCode].sort()).toEqual([201, 404]);
       const open = await t.database.db.select().from(placements).where(eq(placements.candidateId, c.id));
       expect(open).toHaveLength(1);
-    });
+    },
+  );
 
-    it('twenty parallel selections on a headcount-3 order give exactly three placements', async () => {
+  it.skipIf(!onPostgres())(
+    'twenty parallel selections on a headcount-3 order give exactly three placements (PostgreSQL)',
+    async () => {
       const o = await order(partner, { field: 'automobile_transport', headcount: 3 });
       const pool = await Promise.all(
         Array.from({ length: 20 }, () => readyCandidate({ occupationField: 'automobile_transport' })),
@@ -539,6 +543,6 @@ describe('selections', () => {
       expect(results.filter((r) => r.statusCode === 409)).toHaveLength(17);
       const made = await t.database.db.select().from(placements).where(eq(placements.jobOrderId, o.id));
       expect(made).toHaveLength(3);
-    });
-  }
+    },
+  );
 });

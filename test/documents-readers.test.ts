@@ -181,6 +181,9 @@ describe('the verification page a phone opens from the QR code', () => {
         as: actors.center(center.id),
       })
     ).json();
+    // Checked while valid (the answer is then kept a few seconds, VERIFY_CACHE_MS): the revocation still shows at once.
+    const before = await t.request({ method: 'GET', url: verifyUrl(issued), headers: { accept: BROWSER } });
+    expect(before.body).toContain('HỢP LỆ');
     const revoke = await t.request({
       method: 'POST',
       url: `/certificates/${issued.id}/revoke`,

@@ -290,88 +290,86 @@ describe('graceful shutdown', () => {
 });
 
 // Several instances on one PostgreSQL database: separate connection pools, as separate processes have.
-if (onPostgres()) {
-  describe('several instances on one PostgreSQL database', () => {
-    const extra: Database[] = [];
-    const open = async () => {
-      const testDb = inject('testDb');
-      if (testDb.kind !== 'postgres') throw new Error('PostgreSQL only');
-      const database = await openDatabase({
-        databaseUrl: withDatabase(testDb.url, h.database.sql!.options.database),
-        poolSize: 3,
-      });
-      extra.push(database);
-      return database;
-    };
-    afterAll(async () => {
-      for (const d of extra) await d.close();
+describe.skipIf(!onPostgres())('several instances on one PostgreSQL database', () => {
+  const extra: Database[] = [];
+  const open = async () => {
+    const testDb = inject('testDb');
+    if (testDb.kind !== 'postgres') throw new Error('PostgreSQL only');
+    const database = await openDatabase({
+      databaseUrl: withDatabase(testDb.url, h.database.sql!.options.database),
+      poolSize: 3,
     });
-
-    it('three schedulers firing the same tick run the job once, and the others record nothing', async () => {
-      const held = heldJob('shared');
-      const config = h.app.services.config;
-      const runners: JobRunner[] = [
-        createJobRunner({ database: h.database, config, jobs: [held.job], instance: 'A' }),
-        createJobRunner({ database: await open(), config, jobs: [held.job], instance: 'B' }),
-        createJobRunner({ database: await open(), config, jobs: [held.job], instance: 'C' }),
-      ];
-      const tick = new Date('2026-03-01T06:15:00Z');
-      const first = runners[0]!.run('shared', { trigger: 'scheduled', scheduledFor: tick });
-      await held.started;
-      // B and C fire while A holds the advisory lock…
-      const others = await Promise.all(
-        runners.slice(1).map((r) => r.run('shared', { trigger: 'scheduled', scheduledFor: tick })),
-      );
-      expect(others).toEqual([null, null]);
-      // …and a manual run elsewhere is answered with a skipped record.
-      const manual = await runners[1]!.run('shared', { trigger: 'manual' });
-      expect(manual).toMatchObject({
-        status: 'skipped',
-        instance: 'B',
-        error: expect.stringContaining('another instance'),
-      });
-      held.release();
-      expect(await first).toMatchObject({ status: 'succeeded', instance: 'A' });
-      // C fires late, after A finished and let go of the lock: the tick is already served.
-      expect(await runners[2]!.run('shared', { trigger: 'scheduled', scheduledFor: tick })).toBeNull();
-      expect(held.calls()).toBe(1);
-
-      const runs = await runsOf('shared');
-      expect(
-        runs.filter((r) => r.status !== 'skipped').map((r) => [r.instance, r.scheduledFor?.toISOString()]),
-      ).toEqual([['A', tick.toISOString()]]);
-    });
-
-    it('three instances running deadline alerts on one tick raise each alert once', async () => {
-      const config = h.app.services.config;
-      const { seed } = h;
-      const center = await seed.center();
-      await seed.candidate({
-        trainingCenterId: center.id,
-        status: 'ready',
-        statusChangedAt: new Date('2020-01-01T00:00:00Z'),
-      });
-      const runners = [h.database, await open(), await open()].map((database, i) =>
-        createJobRunner({ database, config, jobs: JOBS, instance: `i${i}` }),
-      );
-      const ticks = [new Date('2026-05-01T23:15:00Z'), new Date('2026-05-02T23:15:00Z')];
-      for (const tick of ticks) {
-        const results = await Promise.all(
-          runners.map((r) => r.run('deadline-alerts', { trigger: 'scheduled', scheduledFor: tick })),
-        );
-        expect(results.filter((r) => r !== null)).toHaveLength(1);
-      }
-      const perTick = await queryRows<{ tick: string; n: number }>(
-        h.database.db,
-        sql`select scheduled_for::text as tick, count(*)::int as n from job_runs
-             where job_name = 'deadline-alerts' and trigger = 'scheduled' group by 1 order by 1`,
-      );
-      expect(perTick.map((r) => r.n)).toEqual([1, 1]);
-      const [alerts] = await queryRows<{ n: number }>(
-        h.database.db,
-        sql`select count(*)::int as n from alerts where kind = 'ready_too_long'`,
-      );
-      expect(alerts!.n).toBe(1);
-    });
+    extra.push(database);
+    return database;
+  };
+  afterAll(async () => {
+    for (const d of extra) await d.close();
   });
-}
+
+  it('three schedulers firing the same tick run the job once, and the others record nothing', async () => {
+    const held = heldJob('shared');
+    const config = h.app.services.config;
+    const runners: JobRunner[] = [
+      createJobRunner({ database: h.database, config, jobs: [held.job], instance: 'A' }),
+      createJobRunner({ database: await open(), config, jobs: [held.job], instance: 'B' }),
+      createJobRunner({ database: await open(), config, jobs: [held.job], instance: 'C' }),
+    ];
+    const tick = new Date('2026-03-01T06:15:00Z');
+    const first = runners[0]!.run('shared', { trigger: 'scheduled', scheduledFor: tick });
+    await held.started;
+    // B and C fire while A holds the advisory lock…
+    const others = await Promise.all(
+      runners.slice(1).map((r) => r.run('shared', { trigger: 'scheduled', scheduledFor: tick })),
+    );
+    expect(others).toEqual([null, null]);
+    // …and a manual run elsewhere is answered with a skipped record.
+    const manual = await runners[1]!.run('shared', { trigger: 'manual' });
+    expect(manual).toMatchObject({
+      status: 'skipped',
+      instance: 'B',
+      error: expect.stringContaining('another instance'),
+    });
+    held.release();
+    expect(await first).toMatchObject({ status: 'succeeded', instance: 'A' });
+    // C fires late, after A finished and let go of the lock: the tick is already served.
+    expect(await runners[2]!.run('shared', { trigger: 'scheduled', scheduledFor: tick })).toBeNull();
+    expect(held.calls()).toBe(1);
+
+    const runs = await runsOf('shared');
+    expect(
+      runs.filter((r) => r.status !== 'skipped').map((r) => [r.instance, r.scheduledFor?.toISOString()]),
+    ).toEqual([['A', tick.toISOString()]]);
+  });
+
+  it('three instances running deadline alerts on one tick raise each alert once', async () => {
+    const config = h.app.services.config;
+    const { seed } = h;
+    const center = await seed.center();
+    await seed.candidate({
+      trainingCenterId: center.id,
+      status: 'ready',
+      statusChangedAt: new Date('2020-01-01T00:00:00Z'),
+    });
+    const runners = [h.database, await open(), await open()].map((database, i) =>
+      createJobRunner({ database, config, jobs: JOBS, instance: `i${i}` }),
+    );
+    const ticks = [new Date('2026-05-01T23:15:00Z'), new Date('2026-05-02T23:15:00Z')];
+    for (const tick of ticks) {
+      const results = await Promise.all(
+        runners.map((r) => r.run('deadline-alerts', { trigger: 'scheduled', scheduledFor: tick })),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+    }
+    const perTick = await queryRows<{ tick: string; n: number }>(
+      h.database.db,
+      sql`select scheduled_for::text as tick, count(*)::int as n from job_runs
+           where job_name = 'deadline-alerts' and trigger = 'scheduled' group by 1 order by 1`,
+    );
+    expect(perTick.map((r) => r.n)).toEqual([1, 1]);
+    const [alerts] = await queryRows<{ n: number }>(
+      h.database.db,
+      sql`select count(*)::int as n from alerts where kind = 'ready_too_long'`,
+    );
+    expect(alerts!.n).toBe(1);
+  });
+});

@@ -261,7 +261,147 @@ describe('labels', () => {
     };
     check('feeCategories', FEE_CATEGORIES);
     check('grievanceCategories', GRIEVANCE_CATEGORIES);
-    check('feeRules', Object.keys(CAP_RULE_SOURCES));
+    check('feeRules', [...Object.keys(CAP_RULE_SOURCES), 'vn_service_fee_refund']);
+    check('feeDirections', ['paid', 'refunded']);
     expect(vocabulary.programs.esd.ja).toBe('育成就労');
+  });
+});
+
+describe('the pro-rata refund of the service fee on an early return (Law 69/2020 art. 23)', () => {
+  /** TITP, 36 months from 1 Apr 2026, ¥540,000 of service fee; home on 15 Sept 2027. */
+  async function returnedEarly() {
+    const p = await placement({
+      status: 'returned',
+      returnedOn: '2027-09-15',
+      returnReason: 'early_termination',
+    });
+    expect((await pay(p.id, { category: 'service_fee', amount: 540_000 })).statusCode).toBe(201);
+    return p;
+  }
+  const earlyReturn = (id: string, body: Record<string, unknown>, as: Actor = center) =>
+    t.request({ method: 'PUT', url: `/placements/${id}/early-return`, as, payload: body });
+
+  it('is due until the center finds the worker at fault: ¥540,000 × 19 months not worked ÷ 36', async () => {
+    const p = await returnedEarly();
+    // By hand: 1 Apr 2026 – 15 Sept 2027 is 17 whole months worked (September unfinished), 19 left;
+    // ¥540,000 ÷ 36 = ¥15,000 a month, × 19 = ¥285,000.
+    const { summary } = (await fees(p.id)).json();
+    expect(summary.refund).toMatchObject({
+      rule: 'vn_service_fee_refund',
+      contractMonths: 36,
+      monthsWorked: 17,
+      monthsRemaining: 19,
+      serviceFeePaidJpy: 540_000,
+      workerAtFault: null,
+      dueJpy: 285_000,
+      refundedJpy: 0,
+      outstandingJpy: 285_000,
+      status: 'due',
+    });
+    expect(summary.refund.source).toContain('Law 69/2020/QH14 art. 23');
+
+    // The center finds it was not the worker's fault (the company closed) and pays back in two parts,
+    // the second in dong at the day's rate.
+    const found = await earlyReturn(p.id, {
+      workerAtFault: false,
+      reason: 'Công ty phá sản, đóng cửa xưởng.',
+    });
+    expect(found.statusCode).toBe(200);
+    expect(found.json().summary.refund).toMatchObject({
+      workerAtFault: false,
+      dueJpy: 285_000,
+      status: 'due',
+    });
+    const first = await pay(p.id, {
+      category: 'service_fee',
+      amount: 200_000,
+      direction: 'refunded',
+      paidOn: '2027-10-01',
+    });
+    expect(first.statusCode).toBe(201);
+    expect(first.json().direction).toBe('refunded');
+    let summary2 = (await fees(p.id)).json().summary;
+    expect(summary2.refund).toMatchObject({ refundedJpy: 200_000, outstandingJpy: 85_000, status: 'due' });
+    // What the worker bore is what they paid less what came back.
+    expect(summary2.workerPaidJpy).toBe(340_000);
+    const second = await pay(p.id, {
+      category: 'service_fee',
+      amount: 14_406_780,
+      currency: 'VND',
+      rateToJpy: 0.0059,
+      direction: 'refunded',
+      paidOn: '2027-10-20',
+    });
+    expect(second.json().amountJpy).toBe(85_000);
+    summary2 = (await fees(p.id)).json().summary;
+    expect(summary2.refund).toMatchObject({ refundedJpy: 285_000, outstandingJpy: 0, status: 'refunded' });
+
+    // No refund of more than was paid.
+    const tooMuch = await pay(p.id, { category: 'service_fee', amount: 255_001, direction: 'refunded' });
+    expect(tooMuch.statusCode).toBe(400);
+    expect(tooMuch.json().errors[0]).toMatchObject({ path: 'amount' });
+    const audit = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.entity, 'placement'),
+          eq(auditLog.entityId, p.id),
+          eq(auditLog.action, 'early_return'),
+        ),
+      );
+    expect(audit).toHaveLength(1);
+  });
+
+  it('none when the worker was at fault; the finding can be corrected, each one audited', async () => {
+    const p = await returnedEarly();
+    const res = await earlyReturn(p.id, { workerAtFault: true, reason: 'Bỏ trốn khỏi nơi làm việc.' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().summary.refund).toMatchObject({
+      workerAtFault: true,
+      faultReason: 'Bỏ trốn khỏi nơi làm việc.',
+      dueJpy: 0,
+      outstandingJpy: 0,
+      status: 'not_due',
+    });
+    const corrected = await earlyReturn(
+      p.id,
+      { workerAtFault: false, reason: 'Bị chủ sử dụng ngược đãi.' },
+      admin,
+    );
+    expect(corrected.json().summary.refund).toMatchObject({ workerAtFault: false, dueJpy: 285_000 });
+    const audit = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, p.id), eq(auditLog.action, 'early_return')));
+    expect(audit).toHaveLength(2);
+  });
+
+  it('nothing for a contract served to its end or a worker still abroad; partners cannot record a finding', async () => {
+    const done = await placement({ status: 'returned', returnedOn: '2029-03-31', returnReason: 'completed' });
+    await pay(done.id, { category: 'service_fee', amount: 540_000 });
+    expect((await fees(done.id)).json().summary.refund).toBeNull();
+    const late = await earlyReturn(done.id, { workerAtFault: false, reason: 'x' });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().errors[0]).toMatchObject({ path: 'status' });
+    // Home before the contract's end but recorded as a completed contract: no refund either.
+    const agreed = await placement({
+      status: 'returned',
+      returnedOn: '2028-03-31',
+      returnReason: 'completed',
+    });
+    await pay(agreed.id, { category: 'service_fee', amount: 540_000 });
+    expect((await fees(agreed.id)).json().summary.refund).toBeNull();
+    expect((await earlyReturn(agreed.id, { workerAtFault: false, reason: 'x' })).statusCode).toBe(409);
+    const abroad = await placement();
+    expect((await earlyReturn(abroad.id, { workerAtFault: false, reason: 'x' })).statusCode).toBe(409);
+    const p = await returnedEarly();
+    expect((await earlyReturn(p.id, { workerAtFault: false, reason: 'x' }, partner)).statusCode).toBe(403);
+    expect((await earlyReturn(p.id, { workerAtFault: false, reason: 'x' }, otherCenter)).statusCode).toBe(
+      404,
+    );
+    expect((await earlyReturn(p.id, { workerAtFault: 'no', reason: 'x' })).json().errors[0]).toMatchObject({
+      path: 'workerAtFault',
+    });
   });
 });

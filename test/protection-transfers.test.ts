@@ -54,6 +54,8 @@ const transfer = (id: string, body: Record<string, unknown>, as: Actor = center)
       newEmployerName: '大阪建設株式会社',
       newPrefectureCode: '27',
       route: 'supervising_org',
+      // The basic-grade skills test (技能検定基礎級), passed in the first year: own choice needs it.
+      ...(body.kind === undefined || body.kind === 'own_choice' ? { skillsTestPassedOn: '2028-02-15' } : {}),
       ...body,
     },
   });
@@ -110,6 +112,34 @@ describe('changing employer in Japan (転籍)', () => {
     expect((await transfer(care.id, {})).json().errors[0].path).toBe('jlptLevel');
     const careN4 = await departed('esd', 'nursing_care', 'N4');
     expect((await transfer(careN4.id, {})).statusCode).toBe(201);
+  });
+
+  it('own choice needs the skills test (技能検定基礎級 or equivalent) passed, on or before the request', async () => {
+    const p = await departed('esd', 'construction');
+    const none = await transfer(p.id, { skillsTestPassedOn: undefined });
+    expect(none.statusCode).toBe(409);
+    // Waiting does not help: the worker must pass the test.
+    expect(none.json()).toMatchObject({ earliestOn: null, errors: [{ path: 'skillsTestPassedOn' }] });
+    // The period is checked first: a request too early names the date, whatever else is missing.
+    const early = await transfer(p.id, { requestedOn: '2028-06-01', skillsTestPassedOn: undefined });
+    expect(early.json()).toMatchObject({ earliestOn: '2029-04-10', errors: [{ path: 'requestedOn' }] });
+    const later = await transfer(p.id, { skillsTestPassedOn: '2029-05-01' });
+    expect(later.statusCode).toBe(400);
+    expect(later.json().errors[0]).toMatchObject({ path: 'skillsTestPassedOn' });
+    const ok = await transfer(p.id, { skillsTestPassedOn: '2028-09-30' });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().skillsTestPassedOn).toBe('2028-09-30');
+    const list = (
+      await t.request({ method: 'GET', url: `/placements/${p.id}/transfers`, as: center })
+    ).json();
+    expect(list.items.map((i: { skillsTestPassedOn: string }) => i.skillsTestPassedOn)).toEqual([
+      '2028-09-30',
+    ]);
+    // An unavoidable transfer needs no test.
+    const q = await departed('esd', 'construction', null);
+    const unavoidable = await transfer(q.id, { kind: 'unavoidable', requestedOn: '2027-06-01' });
+    expect(unavoidable.statusCode).toBe(201);
+    expect(unavoidable.json().skillsTestPassedOn).toBeNull();
   });
 
   it('own choice is a right of ESD workers only; an unavoidable transfer is always possible', async () => {

@@ -57,5 +57,6 @@ describe('npm run seed:demo', () => {
       year2025.json().rows.find((r: { provinceCode: string }) => r.provinceCode === '80')?.departedTotal,
     ).toBeGreaterThan(0);
     expect((await seedDemo(t.app)).alreadyThere).toBe(true);
-  });
+    // The whole demo through the API: about a minute alone, longer on a busy 2-core machine.
+  }, 300_000);
 });

@@ -4,8 +4,8 @@
  * a center's token from POST /auth/login (checked per request against the user's token version), by a
  * load generator in a process of its own (load.ts). The floor is a bare Fastify server in a process
  * of its own (bare.ts) running the same SQL with the same driver. Service and floor are measured in
- * alternating order (app–bare, bare–app, …), each sample after a warm-up, and the median ratio of the
- * samples is the figure:
+ * alternating, mirrored order (app–bare–bare–app, bare–app–app–bare, …: see `measureRatio`) after a
+ * warm-up, and the median ratio of the samples is the figure:
  * - GET /candidates/:id over 100,000 candidates: ≥ 0.8 × the bare route;
  * - GET /candidates?status=&homeProvinceCode=&limit=50 over 20,000 candidates: ≥ 0.5 × the bare route
  *   running the same query and writing the same items;
@@ -209,6 +209,20 @@ const median = (values: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** Runs of equal length as one: requests and CPU summed, the rate over their time together. */
+function combined<T extends LoadResult & { cpuUs: number }>(runs: T[]): T {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  return {
+    ...runs[0]!,
+    requests,
+    rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
+    cpuUs: runs.reduce((n, r) => n + r.cpuUs * r.requests, 0) / Math.max(1, requests),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
+  };
+}
+
 export interface RatioOptions {
   /** Samples of each side (≥ 3), taken in alternating order. */
   samples: number;
@@ -218,8 +232,12 @@ export interface RatioOptions {
 
 /**
  * The service against the bare floor: a warm-up of each, then `samples` rounds, the side measured
- * first alternating from round to round. Every sample runs its own load-generator process. Fails on
- * any non-2xx answer or connection error.
+ * first alternating from round to round. Within a round each side runs twice, in mirrored order
+ * (app–bare–bare–app, then bare–app–app–bare), half of `seconds` each time, and its rate is its
+ * requests over its time: on a machine shared with other work, a burst of that work or a drift
+ * (PostgreSQL's background writes after the seeding) then weighs on both sides alike instead of on
+ * whichever side ran during it — what made single app-then-bare rounds range from 0.6 to 1.4.
+ * Every run is a load-generator process of its own. Fails on any non-2xx answer or connection error.
  */
 async function measureRatio(
   label: string,
@@ -241,25 +259,31 @@ async function measureRatio(
     // CPU time of the server process per request: steadier than req/s on a busy machine.
     return { ...r, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests) };
   };
-  await run('app', 3);
-  await run('bare', 3);
+  // Warm until each side has answered enough requests for its code to be compiled (the service runs
+  // far more code than the floor): on a machine busy with other work, 3 s may be a few hundred
+  // requests, and the first sample would measure the service's compiler, not the service.
+  for (const side of ['app', 'bare'] as const) {
+    let answered = 0;
+    for (let i = 0; i < 5 && answered < 5000; i++) answered += (await run(side, 3)).requests;
+  }
   type Sample = LoadResult & { cpuUs: number };
   const rounds: { app: Sample; bare: Sample; ratio: number }[] = [];
   for (let k = 0; k < opts.samples; k++) {
     const order: ('app' | 'bare')[] = k % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
-    const got: Partial<Record<'app' | 'bare', Sample>> = {};
-    for (const side of order) {
-      const r = await run(side, opts.seconds);
+    const runs: Record<'app' | 'bare', Sample[]> = { app: [], bare: [] };
+    for (const side of [...order, ...[...order].reverse()]) {
+      const r = await run(side, opts.seconds / 2);
       if (r.non2xx || r.errors || r.timeouts)
         throw new Error(
           `${label} (${side}): ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`,
         );
-      got[side] = r;
+      runs[side].push(r);
     }
+    const got = { app: combined(runs.app), bare: combined(runs.bare) };
     const ratio = got.app!.rps / got.bare!.rps;
     rounds.push({ app: got.app!, bare: got.bare!, ratio });
     console.error(
-      `  ${label} sample ${k + 1} (${order.join(' then ')}): app ${Math.round(got.app!.rps)} req/s (${Math.round(got.app!.cpuUs)} µs CPU/req), bare ${Math.round(got.bare!.rps)} req/s (${Math.round(got.bare!.cpuUs)} µs CPU/req), ratio ${ratio.toFixed(3)}`,
+      `  ${label} sample ${k + 1} (${[...order, ...[...order].reverse()].join(', ')}): app ${Math.round(got.app!.rps)} req/s (${Math.round(got.app!.cpuUs)} µs CPU/req), bare ${Math.round(got.bare!.rps)} req/s (${Math.round(got.bare!.cpuUs)} µs CPU/req), ratio ${ratio.toFixed(3)}`,
     );
   }
   const ratios = rounds.map((r) => r.ratio);
@@ -534,8 +558,9 @@ export async function benchProvinceShareHttp(
  * The public verification page as a phone gets it after scanning a certificate's QR code (`Accept:
  * text/html`), from 50 connections — one address, like an airport's or an office's. DESIGN.md: p95
  * ≤ 5 ms. Latency is measured at a steady arrival rate (`rate` requests/s over the 50 connections, an
- * open loop): a closed loop at saturation measures only the queue (50 connections ÷ throughput). The
- * saturated throughput is reported beside it. The page is public and rate-limited per address; the
+ * open loop paced by load.ts): a closed loop at saturation measures only the queue (50 connections ÷
+ * throughput), and so did autocannon's `overallRate`, which sends each second's requests in a burst.
+ * The saturated throughput and the service's CPU time per request are reported beside it. The page is public and rate-limited per address; the
  * bench raises the limit through configuration (VERIFY_RATE_LIMIT) so that it measures the page and
  * the limiter's counting, not 429s.
  */
@@ -560,7 +585,10 @@ export async function benchVerifyPage(
       connections,
     };
     const saturated = await runLoad({ ...spec, seconds: 5 });
+    const cpuBefore = cpuMs(service.child.pid!);
     const r = await runLoad({ ...spec, seconds, latencies: true, rate });
+    // CPU per request depends little on what else runs on the machine; latency depends on it a lot.
+    const cpuPerRequest = (cpuMs(service.child.pid!) - cpuBefore) / r.requests;
     for (const run of [saturated, r])
       if (run.non2xx || run.errors || run.timeouts)
         throw new Error(`verify page: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`);
@@ -577,6 +605,7 @@ export async function benchVerifyPage(
         met: r.p95 <= 5,
       },
       { name: `${name} p50`, value: r.p50, unit: 'ms', ...info },
+      { name: `${name}, service CPU per request`, value: cpuPerRequest, unit: 'ms', ...info },
       {
         name: `verify page, ${connections} connections from one address, as fast as it answers`,
         value: Math.round(saturated.rps),

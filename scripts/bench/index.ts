@@ -3,7 +3,8 @@
  * same run on this machine, printed as a table and as one JSON line.
  *
  * Runs on PostgreSQL: each part gets a fresh database on BENCH_SERVER_URL (default the local server,
- * postgres@127.0.0.1:5432). `--only http,verify,import,import-memory,reports,pdf,rss` picks parts; `--candidates N` sets
+ * postgres@127.0.0.1:5432). `--only http,verify,import,import-memory,reports,search,pdf,rss` picks parts
+ * (`--only workspace`: the browser figures of issue 19, not in the default set); `--candidates N` sets
  * the report volume (default 1,000,000); `--quick` shortens the load runs.
  */
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
   },
 });
-const parts = new Set((values.only ?? 'http,verify,import,import-memory,reports,pdf,rss').split(','));
+const parts = new Set((values.only ?? 'http,verify,import,import-memory,reports,search,pdf,rss').split(','));
 const quick = values.quick;
 const results: BenchResult[] = [];
 
@@ -73,6 +74,15 @@ await part('reports', async () => {
   const url = new URL(process.env.BENCH_SERVER_URL ?? DEFAULT_SERVER);
   url.pathname = `/${BENCH_DATABASE}`;
   return [...inProcess, ...(await benchProvinceShareHttp(url.toString(), BENCH_RANGES, quick ? 8 : 20))];
+});
+await part('search', async () => {
+  const { benchSearch } = await import('./search.ts');
+  return benchSearch({ candidates: Number(values.candidates), seconds: quick ? 5 : 10 });
+});
+// Opt-in (`--only workspace`): Chromium against the deployed service (workspace.ts).
+await part('workspace', async () => {
+  const { benchWorkspace } = await import('./workspace.ts');
+  return benchWorkspace({ navigations: quick ? 5 : 7, imports: quick ? 3 : 5 });
 });
 await part('rss', () =>
   withDatabase(async (url) => {

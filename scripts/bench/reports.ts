@@ -140,7 +140,8 @@ async function measure(rounds: number, fn: (r: { from: string; to: string }) => 
   };
 }
 
-async function benchDatabase(
+/** The URL of kh_bench_reports on `serverUrl`, seeded with `candidates` (reused when already seeded). */
+export async function benchDatabase(
   serverUrl: string,
   candidates: number,
   fresh: boolean,

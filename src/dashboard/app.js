@@ -1,7 +1,21 @@
 import { ApiError, clearToken, downloadFile, getJson, getToken, login, me } from './api.js';
 import { COLORS, destroyChart, drawBarChart } from './charts.js';
-import { formatCount, formatPercent, initialLanguage, language, setLanguage, t } from './i18n.js';
-import { CANDIDATE_STATUSES } from './vocabulary.js';
+import { formatDate, formatMonth, parseDate, parseMonth } from './dates.js';
+import {
+  formatCount,
+  formatMonths,
+  formatPercent,
+  initialLanguage,
+  language,
+  setLanguage,
+  t,
+} from './i18n.js';
+import {
+  CANDIDATE_STATUSES,
+  GENDER_LABELS,
+  GRIEVANCE_CATEGORY_LABELS,
+  PROGRAM_LABELS,
+} from './vocabulary.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -12,7 +26,9 @@ const state = {
   user: null,
   /** The signed-in officer's province (2025 unit), for the pipeline heading. */
   province: null,
-  filters: { from: '', to: '', boundaries: '2025' },
+  filters: { from: '', to: '', boundaries: '2025', program: '', gender: '' },
+  /** The year of departure the recruitment-cost report is read for (last year by default). */
+  recruitmentYear: new Date().getFullYear() - 1,
   /** The last answer of each report, so a language switch redraws without asking again. */
   data: {},
 };
@@ -33,26 +49,108 @@ const provinceNotes = (report) => [
   suppressedNote(report),
 ];
 const rangeAndBoundaries = () => ({ ...range(), boundaries: state.filters.boundaries });
+/** Programme and gender: the API filters them on departures, host prefectures and reintegration. */
+const cohort = () => ({ program: state.filters.program, gender: state.filters.gender });
+const programLabel = (code) => PROGRAM_LABELS[language()]?.[code] ?? code;
+const categoryLabel = (code) => GRIEVANCE_CATEGORY_LABELS[language()]?.[code] ?? code;
+/** The sum of a column, or null (shown as hidden) when a cell of it was withheld. */
+const sumOf = (rows, key) =>
+  rows.some((r) => r[key] === null) ? null : rows.reduce((n, r) => n + r[key], 0);
+
+/** Departures to Japan and elsewhere, stacked: the share report and the trend. */
+const japanAndOther = (rows) => [
+  { label: t('japan'), data: rows.map((r) => r.departedJapan), color: COLORS.japan },
+  {
+    label: t('otherDestinations'),
+    data: rows.map((r) => minus(r.departedTotal, r.departedJapan)),
+    color: COLORS.other,
+  },
+];
+/** Japan, other destinations, all departures, share to Japan: the cells of a share row. */
+const departureCells = (r) => [
+  formatCount(r.departedJapan),
+  formatCount(minus(r.departedTotal, r.departedJapan)),
+  formatCount(r.departedTotal),
+  formatPercent(r.japanShare),
+];
+
+/** The years of the trend: those of the date range, else the last ten up to this one. */
+function trendYears() {
+  const thisYear = new Date().getFullYear();
+  const first = state.filters.from ? Number(state.filters.from.slice(0, 4)) : thisYear - 9;
+  const last = state.filters.to ? Number(state.filters.to.slice(0, 4)) : thisYear;
+  const years = [];
+  for (let y = Math.max(first, last - 29); y <= last; y++) years.push(y);
+  return years;
+}
 
 const REPORTS = {
+  trend: {
+    titleKey: 'trendTitle',
+    captionKey: 'trendCaption',
+    // One province-share total per year of departure (the API's own numbers, year by year).
+    async load() {
+      const years = trendYears();
+      const answers = await Promise.all(
+        years.map((y) =>
+          getJson('/reports/province-share', {
+            from: `${y}-01-01`,
+            to: `${y}-12-31`,
+            boundaries: state.filters.boundaries,
+            ...cohort(),
+          }),
+        ),
+      );
+      const rows = years.map((year, i) => ({ year, ...answers[i].totals }));
+      // Without a start date, the trend starts at the first year anyone departed.
+      const first = rows.findIndex((r) => r.departedTotal !== 0);
+      return { rows: state.filters.from || first < 0 ? rows : rows.slice(first) };
+    },
+    view(report) {
+      const rows = report.rows;
+      const total = (key) => sumOf(rows, key);
+      return {
+        chart: {
+          labels: rows.map((r) => String(r.year)),
+          stacked: true,
+          datasets: japanAndOther(rows),
+          summary: rows.map((r) =>
+            t('chartAltTrend', {
+              year: r.year,
+              total: formatCount(r.departedTotal),
+              japan: formatCount(r.departedJapan),
+            }),
+          ),
+        },
+        table: {
+          head: [t('year'), t('japan'), t('otherDestinations'), t('departedTotal'), t('japanShare')],
+          rows: rows.map((r) => [String(r.year), ...departureCells(r)]),
+          foot: [
+            t('total'),
+            ...departureCells({
+              departedJapan: total('departedJapan'),
+              departedTotal: total('departedTotal'),
+              japanShare: total('departedTotal') ? total('departedJapan') / total('departedTotal') : null,
+            }),
+          ],
+        },
+        notes: [rows.some((r) => r.suppressed) && t('suppressedNote')],
+      };
+    },
+  },
+
   share: {
     path: '/reports/province-share',
-    params: rangeAndBoundaries,
+    params: () => ({ ...rangeAndBoundaries(), ...cohort() }),
     titleKey: 'shareTitle',
+    captionKey: 'shareCaption',
     view(report) {
       const rows = report.rows;
       return {
         chart: {
           labels: rows.map((r) => `${provinceLabel(r)} (${formatPercent(r.japanShare)})`),
           stacked: true,
-          datasets: [
-            { label: t('japan'), data: rows.map((r) => r.departedJapan), color: COLORS.japan },
-            {
-              label: t('otherDestinations'),
-              data: rows.map((r) => minus(r.departedTotal, r.departedJapan)),
-              color: COLORS.other,
-            },
-          ],
+          datasets: japanAndOther(rows),
           tooltipFooter: (i) => `${t('japanShare')}: ${formatPercent(rows[i].japanShare)}`,
           summary: rows.map((r) =>
             t('chartAltShare', {
@@ -65,20 +163,8 @@ const REPORTS = {
         },
         table: {
           head: [t('province'), t('japan'), t('otherDestinations'), t('departedTotal'), t('japanShare')],
-          rows: rows.map((r) => [
-            provinceLabel(r),
-            formatCount(r.departedJapan),
-            formatCount(minus(r.departedTotal, r.departedJapan)),
-            formatCount(r.departedTotal),
-            formatPercent(r.japanShare),
-          ]),
-          foot: [
-            t('total'),
-            formatCount(report.totals.departedJapan),
-            formatCount(minus(report.totals.departedTotal, report.totals.departedJapan)),
-            formatCount(report.totals.departedTotal),
-            formatPercent(report.totals.japanShare),
-          ],
+          rows: rows.map((r) => [provinceLabel(r), ...departureCells(r)]),
+          foot: [t('total'), ...departureCells(report.totals)],
         },
         notes: provinceNotes(report),
       };
@@ -87,8 +173,9 @@ const REPORTS = {
 
   prefectures: {
     path: '/reports/prefectures',
-    params: () => range(),
+    params: () => ({ ...range(), ...cohort() }),
     titleKey: 'prefTitle',
+    captionKey: 'prefCaption',
     view(report) {
       const name = (r) => (language() === 'ja' ? r.prefectureNameJa : r.prefectureName);
       const rows = report.rows;
@@ -121,6 +208,7 @@ const REPORTS = {
       return {};
     },
     titleKey: 'pipelineTitle',
+    captionKey: 'pipelineCaption',
     view(report) {
       const byStatus = new Map(report.rows.map((r) => [r.status, r]));
       const stages = PIPELINE_STAGES.filter((s) => byStatus.has(s)).map((s) => byStatus.get(s));
@@ -148,8 +236,9 @@ const REPORTS = {
 
   reintegration: {
     path: '/reports/reintegration',
-    params: rangeAndBoundaries,
+    params: () => ({ ...rangeAndBoundaries(), ...cohort() }),
     titleKey: 'reintTitle',
+    captionKey: 'reintCaption',
     view(report) {
       const rows = report.rows;
       return {
@@ -188,6 +277,122 @@ const REPORTS = {
       };
     },
   },
+
+  recruitment: {
+    path: '/reports/recruitment-cost',
+    params: () => ({ year: state.recruitmentYear, boundaries: state.filters.boundaries }),
+    titleKey: 'recruitmentTitle',
+    captionKey: 'recruitmentCaption',
+    view(report) {
+      const rows = report.rows;
+      const label = (r) => `${r.provinceName} — ${programLabel(r.program)}`;
+      return {
+        chart: {
+          labels: rows.map(label),
+          datasets: [
+            { label: t('medianMonths'), data: rows.map((r) => r.medianCostMonths), color: COLORS.median },
+            { label: t('meanMonths'), data: rows.map((r) => r.meanCostMonths), color: COLORS.mean },
+          ],
+          decimals: true,
+          summary: rows.map((r) =>
+            t('chartAltRecruitment', {
+              row: label(r),
+              workers: formatCount(r.workers),
+              median: formatMonths(r.medianCostMonths),
+              overCap: formatCount(r.overCap),
+            }),
+          ),
+        },
+        table: {
+          head: [
+            t('province'),
+            t('program'),
+            t('workersWithFees'),
+            t('medianMonths'),
+            t('meanMonths'),
+            t('overCap'),
+          ],
+          textColumns: [1],
+          rows: rows.map((r) => [
+            r.provinceName,
+            programLabel(r.program),
+            formatCount(r.workers),
+            formatMonths(r.medianCostMonths),
+            formatMonths(r.meanCostMonths),
+            formatCount(r.overCap),
+          ]),
+          foot: [
+            t('total'),
+            '',
+            formatCount(sumOf(rows, 'workers')),
+            '',
+            '',
+            formatCount(sumOf(rows, 'overCap')),
+          ],
+        },
+        notes: [t('recruitmentNote'), rows.some((r) => r.suppressed) && t('suppressedNote')],
+        empty: t('noDataYear', { year: report.year }),
+      };
+    },
+  },
+
+  grievances: {
+    path: '/reports/grievances',
+    params: rangeAndBoundaries,
+    titleKey: 'grievancesTitle',
+    captionKey: 'grievancesCaption',
+    view(report) {
+      const rows = report.rows;
+      // The chart: one bar group per category, over all provinces.
+      const categories = Object.keys(GRIEVANCE_CATEGORY_LABELS.en).filter((c) =>
+        rows.some((r) => r.category === c),
+      );
+      const byCategory = (key) =>
+        categories.map((c) =>
+          sumOf(
+            rows.filter((r) => r.category === c),
+            key,
+          ),
+        );
+      return {
+        chart: {
+          labels: categories.map(categoryLabel),
+          datasets: [
+            { label: t('received'), data: byCategory('grievances'), color: COLORS.received },
+            { label: t('unresolved'), data: byCategory('unresolved'), color: COLORS.unresolved },
+            { label: t('overdue'), data: byCategory('overdue'), color: COLORS.overdue },
+          ],
+          summary: categories.map((c, i) =>
+            t('chartAltGrievances', {
+              category: categoryLabel(c),
+              received: formatCount(byCategory('grievances')[i]),
+              unresolved: formatCount(byCategory('unresolved')[i]),
+              overdue: formatCount(byCategory('overdue')[i]),
+            }),
+          ),
+        },
+        table: {
+          head: [t('province'), t('category'), t('received'), t('unresolved'), t('overdue')],
+          textColumns: [1],
+          rows: rows.map((r) => [
+            r.provinceName,
+            categoryLabel(r.category),
+            formatCount(r.grievances),
+            formatCount(r.unresolved),
+            formatCount(r.overdue),
+          ]),
+          foot: [
+            t('total'),
+            '',
+            formatCount(sumOf(rows, 'grievances')),
+            formatCount(sumOf(rows, 'unresolved')),
+            formatCount(sumOf(rows, 'overdue')),
+          ],
+        },
+        notes: [rows.some((r) => r.suppressed) && t('suppressedNote')],
+      };
+    },
+  },
 };
 
 function range() {
@@ -198,7 +403,7 @@ function range() {
 // Rendering
 
 /** Fills a table: the first cell of each row is its header; everything via textContent. */
-function fillTable(table, { head, rows, foot }) {
+function fillTable(table, { head, rows, foot, textColumns = [] }, empty = t('noData')) {
   const cell = (tag, text, scope) => {
     const el = document.createElement(tag);
     el.textContent = text;
@@ -208,7 +413,10 @@ function fillTable(table, { head, rows, foot }) {
   const line = (cells, firstTag, otherTag, scope) => {
     const tr = document.createElement('tr');
     cells.forEach((text, i) => {
-      tr.append(i === 0 ? cell(firstTag, text, scope) : cell(otherTag, text));
+      const el = i === 0 ? cell(firstTag, text, scope) : cell(otherTag, text);
+      // Words (a programme, a category) read from the left like the first column; numbers align right.
+      if (textColumns.includes(i)) el.className = 'text';
+      tr.append(el);
     });
     return tr;
   };
@@ -216,7 +424,7 @@ function fillTable(table, { head, rows, foot }) {
   for (const th of table.tHead.querySelectorAll('th')) th.scope = 'col';
   table.tBodies[0].replaceChildren(...rows.map((r) => line(r, 'th', 'td', 'row')));
   if (!rows.length) {
-    const td = cell('td', t('noData'));
+    const td = cell('td', empty);
     td.colSpan = head.length;
     const tr = document.createElement('tr');
     tr.append(td);
@@ -225,15 +433,36 @@ function fillTable(table, { head, rows, foot }) {
   table.tFoot.replaceChildren(line(foot, 'th', 'td', 'row'));
 }
 
+/** The labels of a section's download buttons: "Tải CSV: <report>" for a screen reader. */
+function labelDownloads(section, title) {
+  for (const button of section.querySelectorAll('[data-download]')) {
+    const format = button.dataset.download === 'xlsx' ? 'Xlsx' : 'Csv';
+    button.textContent = t(`download${format}`);
+    button.setAttribute('aria-label', t(`download${format}Of`, { report: title }));
+  }
+}
+
+/** A table wider than its box (a phone) says so under it, and its box shows a shadow at the edge. */
+function markOverflow(wrap) {
+  const overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+  wrap.classList.toggle('overflows', overflows);
+  const hint = wrap.nextElementSibling;
+  if (hint?.classList.contains('scroll-hint')) hint.hidden = !overflows;
+}
+const overflowWatch = new ResizeObserver((entries) => {
+  for (const entry of entries) markOverflow(entry.target);
+});
+for (const wrap of document.querySelectorAll('[data-scroll-hint]')) overflowWatch.observe(wrap);
+
 function renderReport(key) {
   const section = document.getElementById(key);
+  const spec = REPORTS[key];
   const report = state.data[key];
   const errorEl = section.querySelector('[data-error]');
-  const csvButton = section.querySelector('[data-csv]');
-  const title = key === 'pipeline' ? pipelineTitle() : t(REPORTS[key].titleKey);
+  const title = key === 'pipeline' ? pipelineTitle() : t(spec.titleKey);
   section.querySelector('h2').textContent = title;
-  csvButton.textContent = t('downloadCsv');
-  csvButton.setAttribute('aria-label', t('downloadCsvOf', { report: title }));
+  document.getElementById(`${key}-caption`).textContent = t(spec.captionKey);
+  labelDownloads(section, title);
   if (!report) return;
   if (report.error) {
     clearReport(key);
@@ -241,13 +470,16 @@ function renderReport(key) {
     return;
   }
   errorEl.textContent = '';
-  const view = REPORTS[key].view(report);
+  const view = spec.view(report);
   const summary = view.chart.summary.length ? view.chart.summary.join(' ') : t('chartAltEmpty');
+  // No rows: no empty axes, the table says there is nothing.
+  document.getElementById(`${key}-chart`).parentElement.hidden = view.chart.labels.length === 0;
   drawBarChart(document.getElementById(`${key}-chart`), {
     ...view.chart,
     altText: `${t('chartAlt', { summary })} ${t('seeTable')}`,
   });
-  fillTable(document.getElementById(`${key}-table`), view.table);
+  fillTable(document.getElementById(`${key}-table`), view.table, view.empty);
+  markOverflow(section.querySelector('.table-wrap'));
   const notes = view.notes.filter(Boolean);
   const noteEl = section.querySelector('[data-note]');
   noteEl.textContent = notes.join(' ');
@@ -291,7 +523,9 @@ async function loadReports() {
   const mine = ++loadNumber;
   setStatus('loading');
   const keys = Object.keys(REPORTS);
-  const results = await Promise.allSettled(keys.map((k) => getJson(REPORTS[k].path, REPORTS[k].params())));
+  const results = await Promise.allSettled(
+    keys.map((k) => (REPORTS[k].load ? REPORTS[k].load() : getJson(REPORTS[k].path, REPORTS[k].params()))),
+  );
   if (mine !== loadNumber || !state.user) return;
   if (
     results.some((r) => r.status === 'rejected' && r.reason instanceof ApiError && r.reason.status === 401)
@@ -326,7 +560,7 @@ async function showDashboard() {
     const d = new Date();
     d.setUTCDate(1);
     d.setUTCMonth(d.getUTCMonth() - 1);
-    $('#monthly-month').value = d.toISOString().slice(0, 7);
+    $('#monthly-month').value = formatMonth(d.toISOString().slice(0, 7), language());
   }
   state.province = null;
   if (user.provinceCode) {
@@ -387,30 +621,116 @@ $('#login-form').addEventListener('submit', async (event) => {
 
 $('#sign-out').addEventListener('click', () => signOut());
 
+/**
+ * Reads a date (or month) field: its ISO value, '' when empty, or null after showing the field's
+ * error (next to it, and on the field for a screen reader).
+ */
+function readField(input, parse, example) {
+  const errorEl = document.getElementById(`${input.id}-error`);
+  const text = input.value.trim();
+  const iso = text === '' ? '' : parse(text);
+  const message = iso === null ? t('dateInvalid', { example }) : '';
+  input.setAttribute('aria-invalid', String(iso === null));
+  errorEl.textContent = message;
+  return iso;
+}
+
 $('#filters').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  if (!form.reportValidity()) return;
+  const example = formatDate('2025-07-01', language());
+  const from = readField(form.elements.from, parseDate, example);
+  const to = readField(form.elements.to, parseDate, example);
+  if (from === null) return form.elements.from.focus();
+  if (to === null) return form.elements.to.focus();
+  if (from && to && to < from) {
+    form.elements.to.setAttribute('aria-invalid', 'true');
+    $('#to-error').textContent = t('toBeforeFrom');
+    return form.elements.to.focus();
+  }
+  // What was typed, shown back in the page's form (2024-01-01 → 01/01/2024).
+  if (from) form.elements.from.value = formatDate(from, language());
+  if (to) form.elements.to.value = formatDate(to, language());
   state.filters = {
-    from: form.elements.from.value,
-    to: form.elements.to.value,
+    from,
+    to,
     boundaries: form.elements.boundaries.value,
+    program: form.elements.program.value,
+    gender: form.elements.gender.value,
   };
   loadReports();
 });
 
-// The browser refuses an end date before the start date, before the server has to.
-$('#from').addEventListener('change', (event) => {
-  $('#to').min = event.currentTarget.value;
+// The boundary set, the programme and the gender change the whole picture: redraw at once.
+for (const input of document.querySelectorAll('input[name="boundaries"], #program, #gender')) {
+  input.addEventListener('change', () => $('#filters').requestSubmit());
+}
+
+/** The options of a select from a label table, an "all" option first; the choice is kept. */
+function fillOptions(select, labels, allKey) {
+  const value = select.value;
+  const option = (code, text) => {
+    const el = document.createElement('option');
+    el.value = code;
+    el.textContent = text;
+    return el;
+  };
+  select.replaceChildren(
+    ...(allKey ? [option('', t(allKey))] : []),
+    ...Object.entries(labels).map(([code, text]) => option(code, text)),
+  );
+  select.value = value;
+}
+
+/** The language-dependent parts of the filters: option labels, date patterns, dates shown. */
+function localiseFilters() {
+  const lang = language();
+  fillOptions($('#program'), PROGRAM_LABELS[lang], 'allPrograms');
+  fillOptions($('#gender'), GENDER_LABELS[lang], 'allGenders');
+  const thisYear = new Date().getFullYear();
+  const years = {};
+  for (let y = thisYear + 1; y >= thisYear - 10; y--) years[y] = t('yearOption', { year: y });
+  const yearSelect = $('#recruitment-year');
+  yearSelect.value = String(state.recruitmentYear);
+  fillOptions(yearSelect, years);
+  // Object keys of numbers come back ascending: newest first reads better.
+  yearSelect.replaceChildren(...[...yearSelect.options].reverse());
+  yearSelect.value = String(state.recruitmentYear);
+  for (const input of document.querySelectorAll('input.date')) {
+    input.placeholder = t('datePlaceholder');
+    const iso = parseDate(input.value);
+    if (iso) input.value = formatDate(iso, lang);
+  }
+  for (const input of document.querySelectorAll('input.month')) {
+    input.placeholder = t('monthPlaceholder');
+    const iso = parseMonth(input.value);
+    if (iso) input.value = formatMonth(iso, lang);
+  }
+}
+
+$('#recruitment-year').addEventListener('change', async (event) => {
+  state.recruitmentYear = Number(event.currentTarget.value);
+  await reloadOne('recruitment');
 });
 
-// The boundary set changes the whole picture: redraw at once, no extra click.
-for (const radio of document.querySelectorAll('input[name="boundaries"]')) {
-  radio.addEventListener('change', () => $('#filters').requestSubmit());
+/** Reads one report again (its own filter changed), the others stay. */
+async function reloadOne(key) {
+  const spec = REPORTS[key];
+  setStatus('loading');
+  try {
+    state.data[key] = await getJson(spec.path, spec.params());
+    setStatus('updated');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return signOut(t('sessionExpired'));
+    state.data[key] = { error: err.message };
+    setStatus('loadFailed', { detail: err.message });
+  }
+  renderReport(key);
 }
 
 $('#lang').addEventListener('change', (event) => {
   setLanguage(event.currentTarget.value);
+  localiseFilters();
   if (state.user) {
     $('#who').textContent = t('signedInAs', { email: state.user.email, role: t(`role_${state.user.role}`) });
     renderAll();
@@ -418,12 +738,14 @@ $('#lang').addEventListener('change', (event) => {
   }
 });
 
-for (const button of document.querySelectorAll('[data-csv]')) {
+for (const button of document.querySelectorAll('[data-download]')) {
   button.addEventListener('click', async () => {
-    const report = REPORTS[button.dataset.csv];
+    const key = button.dataset.report;
+    const format = button.dataset.download;
+    const report = REPORTS[key];
     button.disabled = true;
     try {
-      await downloadFile(report.path, report.params(), `${button.dataset.csv}.csv`, { lang: language() });
+      await downloadFile(report.path, report.params(), `${key}.${format}`, { format, lang: language() });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return signOut(t('sessionExpired'));
       setStatus('downloadFailed', { detail: err.message });
@@ -437,8 +759,9 @@ for (const button of document.querySelectorAll('[data-csv]')) {
 $('#monthly-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const button = $('#monthly-download');
-  const month = $('#monthly-month').value;
-  if (!month) return;
+  const month = readField($('#monthly-month'), parseMonth, formatMonth('2025-07', language()));
+  if (!month) return $('#monthly-month').focus();
+  $('#monthly-month').value = formatMonth(month, language());
   button.disabled = true;
   try {
     await downloadFile('/reports/monthly-workers', { month }, `monthly-workers_${month}.xlsx`, {
@@ -459,6 +782,8 @@ $('#monthly-form').addEventListener('submit', async (event) => {
 const lang = initialLanguage();
 $('#lang').value = lang;
 setLanguage(lang);
+localiseFilters();
+for (const key of Object.keys(REPORTS)) renderReport(key);
 
 if (getToken()) {
   me()

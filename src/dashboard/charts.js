@@ -12,6 +12,11 @@ export const COLORS = {
   pipeline: '#1f5fa8',
   returned: '#5b6b82',
   reintegrated: '#1b7f4b',
+  median: '#7a4b00',
+  mean: '#c98a1a',
+  received: '#1f5fa8',
+  unresolved: '#c98a1a',
+  overdue: '#a4001f',
 };
 
 /** Long labels on two or more lines (Chart.js takes an array), so a phone does not clip them. */
@@ -31,8 +36,6 @@ export function wrapLabel(text, max = 18) {
   return lines;
 }
 
-const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-
 if (Chart) {
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.font.size = 13;
@@ -43,19 +46,25 @@ if (Chart) {
  * Draws (or redraws) the bar chart on `canvas`.
  * @param {HTMLCanvasElement} canvas
  * @param {{ labels: string[], datasets: { label: string, data: (number|null)[], color: string }[],
- *           stacked?: boolean, altText: string, tooltipFooter?: (index: number) => string }} spec
+ *           stacked?: boolean, decimals?: boolean, altText: string,
+ *           tooltipFooter?: (index: number) => string }} spec
  */
 export function drawBarChart(canvas, spec) {
   charts.get(canvas.id)?.destroy();
   canvas.setAttribute('aria-label', spec.altText);
-  // One bar row is about 2.2rem; the axes and the legend need about 6rem more.
+  // One bar row is about 2.2rem, more for a label wrapped on three lines or for two or three bars
+  // side by side; the axes and the legend need about 6rem more.
+  const labels = spec.labels.map((label) => wrapLabel(label));
+  const bars = spec.stacked ? 1 : spec.datasets.length;
+  const rowHeight = (label) =>
+    Math.max(2.2, (Array.isArray(label) ? label.length : 1) * 1.05 + 0.6, bars * 1.1);
   const box = canvas.parentElement;
-  box.style.height = `${Math.max(12, spec.labels.length * 2.2 + 6)}rem`;
+  box.style.height = `${Math.max(12, labels.reduce((n, label) => n + rowHeight(label), 0) + 6)}rem`;
   const stacked = spec.stacked ?? false;
   const chart = new Chart(canvas, {
     type: 'bar',
     data: {
-      labels: spec.labels.map((label) => wrapLabel(label)),
+      labels,
       datasets: spec.datasets.map((d) => ({
         label: d.label,
         data: d.data,
@@ -69,9 +78,11 @@ export function drawBarChart(canvas, spec) {
       indexAxis: 'y',
       responsive: true,
       maintainAspectRatio: false,
-      animation: reducedMotion() ? false : { duration: 300 },
+      // No animation: the bars are there at once, so a print or a full-page screenshot taken while
+      // the page settles (or a resize) never catches a chart with its bars still at zero.
+      animation: false,
       scales: {
-        x: { stacked, beginAtZero: true, ticks: { precision: 0 } },
+        x: { stacked, beginAtZero: true, ticks: spec.decimals ? {} : { precision: 0 } },
         y: { stacked, ticks: { autoSkip: false } },
       },
       plugins: {

@@ -46,3 +46,9 @@ export function formatPercent(ratio) {
     maximumFractionDigits: 1,
   }).format(ratio);
 }
+
+/** Months of earnings (the SDG 10.7.1 ratio) with two decimals: 2,50 in Vietnamese. */
+export function formatMonths(n) {
+  if (n === null || n === undefined) return t('suppressed');
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}

@@ -37,3 +37,84 @@ export const STATUS_LABELS = {
 
 /** Candidate statuses, in the order of the lifecycle. */
 export const CANDIDATE_STATUSES = Object.keys(STATUS_LABELS.en);
+
+/** The labels of the programmes per language. */
+export const PROGRAM_LABELS = {
+  vi: {
+    titp_1: 'Thực tập kỹ năng số 1',
+    titp_2: 'Thực tập kỹ năng số 2',
+    titp_3: 'Thực tập kỹ năng số 3',
+    ssw_1: 'Kỹ năng đặc định số 1',
+    ssw_2: 'Kỹ năng đặc định số 2',
+    esd: 'Lao động phát triển kỹ năng',
+    engineer: 'Kỹ sư, chuyên gia',
+    other: 'Khác',
+  },
+  en: {
+    titp_1: 'Technical Intern Training (i)',
+    titp_2: 'Technical Intern Training (ii)',
+    titp_3: 'Technical Intern Training (iii)',
+    ssw_1: 'Specified Skilled Worker (i)',
+    ssw_2: 'Specified Skilled Worker (ii)',
+    esd: 'Employment for Skill Development',
+    engineer: 'Engineer / Specialist in Humanities / International Services',
+    other: 'Other',
+  },
+  ja: {
+    titp_1: '技能実習1号',
+    titp_2: '技能実習2号',
+    titp_3: '技能実習3号',
+    ssw_1: '特定技能1号',
+    ssw_2: '特定技能2号',
+    esd: '育成就労',
+    engineer: '技術・人文知識・国際業務',
+    other: 'その他',
+  },
+};
+
+/** The labels of the genders per language. */
+export const GENDER_LABELS = {
+  vi: {
+    male: 'Nam',
+    female: 'Nữ',
+  },
+  en: {
+    male: 'Male',
+    female: 'Female',
+  },
+  ja: {
+    male: '男',
+    female: '女',
+  },
+};
+
+/** The labels of the grievance categories per language. */
+export const GRIEVANCE_CATEGORY_LABELS = {
+  vi: {
+    wage_unpaid: 'Không trả lương',
+    overtime: 'Làm thêm giờ',
+    abuse: 'Ngược đãi, bạo lực',
+    housing: 'Nhà ở',
+    contract_change: 'Thay đổi hợp đồng',
+    fees: 'Chi phí, tiền thu',
+    other: 'Khác',
+  },
+  en: {
+    wage_unpaid: 'Unpaid wages',
+    overtime: 'Overtime',
+    abuse: 'Abuse',
+    housing: 'Housing',
+    contract_change: 'Change of contract',
+    fees: 'Fees',
+    other: 'Other',
+  },
+  ja: {
+    wage_unpaid: '賃金未払い',
+    overtime: '時間外労働',
+    abuse: '暴言・暴力・ハラスメント',
+    housing: '住居',
+    contract_change: '契約内容の変更',
+    fees: '手数料・費用',
+    other: 'その他',
+  },
+};

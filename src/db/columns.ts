@@ -1,4 +1,4 @@
-import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, date, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The columns most tables share, written once. Each is exactly the column it replaces (the same SQL
@@ -11,4 +11,10 @@ export const columns = {
   createdAt: () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   /** When the row last changed: `updated_at timestamptz not null default now()`. */
   updatedAt: () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** A moment: `<name> timestamptz` (nullable; add `.notNull()`, `.defaultNow()` as needed). */
+  at: (name: string) => timestamp(name, { withTimezone: true }),
+  /** A calendar day read and written as `YYYY-MM-DD` text: `<name> date` (nullable). */
+  day: (name: string) => date(name, { mode: 'string' }),
+  /** A required link to another row: `<name> uuid not null references <table>(id)`. */
+  ref: (name: string, target: () => AnyPgColumn) => uuid(name).notNull().references(target),
 };

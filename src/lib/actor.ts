@@ -15,6 +15,17 @@ export interface Actor {
 /** Every signed-in role: for routes whose service narrows what each role sees. */
 export const ANY_ROLE = ROLES;
 
+/** The role sets routes declare, named once; admins are in each. */
+export const ADMINS = ['admin'] as const;
+/** The sending side: training centers. */
+export const CENTERS = ['admin', 'center'] as const;
+/** The Vietnamese side: training centers and provincial officers. */
+export const VIETNAM_SIDE = ['admin', 'center', 'province'] as const;
+/** The receiving side: Japanese partners. */
+export const PARTNERS = ['admin', 'partner'] as const;
+/** The two ends of a placement: the center that sends and the partner that receives. */
+export const CENTERS_AND_PARTNERS = ['admin', 'center', 'partner'] as const;
+
 /** The scope id each scoped role carries (DESIGN.md); admins have none. */
 export const SCOPE_FIELD = {
   center: 'trainingCenterId',

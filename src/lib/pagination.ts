@@ -126,6 +126,14 @@ export function keyset(parts: readonly KeyPart[]) {
     )})`;
   }
 
+  /** The cursor of a page cut from `rows` after `limit` rows: that of its last row, null if none follow. */
+  function cursorAfter(rows: readonly object[], limit: number): string | null {
+    const last = rows[limit - 1] as Record<string, unknown> | undefined;
+    return rows.length > limit && last
+      ? Buffer.from(JSON.stringify(keyNames.map((k) => last[k]))).toString('base64url')
+      : null;
+  }
+
   /** Takes limit + 1 rows, returns the page (key columns removed) and the cursor of its last row. */
   function page<T extends object>(rows: T[], limit: number) {
     const items = rows.slice(0, limit).map((row) => {
@@ -133,12 +141,19 @@ export function keyset(parts: readonly KeyPart[]) {
       for (const k of keyNames) delete out[k];
       return out as Omit<T, `_k${number}`>;
     });
-    const last = rows[limit - 1] as Record<string, unknown> | undefined;
-    const nextCursor =
-      rows.length > limit && last
-        ? Buffer.from(JSON.stringify(keyNames.map((k) => last[k]))).toString('base64url')
-        : null;
-    return { items, nextCursor };
+    return { items, nextCursor: cursorAfter(rows, limit) };
+  }
+
+  /**
+   * `page` for rows that are mapped into their output anyway: each of the first `limit` rows goes
+   * through `map` once (which reads only the fields it writes, so the key columns stay behind), with
+   * no copy of each row made first.
+   */
+  function pageOf<T extends object, U>(rows: T[], limit: number, map: (row: T) => U) {
+    const n = Math.min(rows.length, limit);
+    const items = new Array<U>(n);
+    for (let i = 0; i < n; i++) items[i] = map(rows[i]!);
+    return { items, nextCursor: cursorAfter(rows, limit) };
   }
 
   /** The same for a query written in SQL: `select …, ${p.keysSql} … order by ${p.orderBySql}`. */
@@ -148,5 +163,5 @@ export function keyset(parts: readonly KeyPart[]) {
   );
   const orderBySql = sql.join(orderBy, sql`, `);
 
-  return { keys, orderBy, keysSql, orderBySql, after, decode, page };
+  return { keys, orderBy, keysSql, orderBySql, after, decode, page, pageOf };
 }

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -19,6 +20,8 @@ declare module 'vitest' {
  * fresh database is created from.
  */
 export default async function setup(project: TestProject) {
+  // The workspace's bundle (served at /app), when `npm test`'s pretest did not build it (npx vitest run).
+  if (!existsSync('web/dist/index.html')) execFileSync(process.execPath, ['scripts/build-web.mjs']);
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const template = `kh_test_tmpl_${randomBytes(4).toString('hex')}`;

@@ -171,6 +171,9 @@ const MATRIX: Record<string, Entry> = {
     }),
   },
   'GET /health': { access: 'public', build: async () => ({ url: '/health' }) },
+  // The workspace's page (a client route answers the same page): no data, the API calls need a token.
+  'GET /app': { access: 'public', build: async () => ({ url: '/app' }) },
+  'GET /app/*': { access: 'public', build: async () => ({ url: '/app/trainees' }) },
   'GET /me': { access: everyone, build: async () => ({ url: '/me' }) },
   'POST /users': {
     access: adminOnly,
@@ -547,6 +550,25 @@ const MATRIX: Record<string, Entry> = {
     build: async (_r, own) => ({
       url: `/placements/${(await selected(side(own), 'departed')).placement.id}/fees`,
     }),
+  },
+  'PUT /placements/:id/early-return': {
+    access: sending,
+    build: async (_r, own) => {
+      // Home on 2025-04-01, before the seeded contract's end on 2027-01-01, not as completed.
+      const s = side(own);
+      const placement = await h.seed.placement({
+        candidateId: (await candidate(s, 'returned')).id,
+        jobOrderId: s.orderId,
+        status: 'returned',
+        departedOn: '2024-04-01',
+        returnedOn: '2025-04-01',
+        returnReason: 'early_termination',
+      });
+      return {
+        url: `/placements/${placement.id}/early-return`,
+        payload: { workerAtFault: false, reason: 'The employer closed the site.' },
+      };
+    },
   },
   'POST /placements/:id/transfers': {
     access: scopedFor({ admin: 'scoped', center: 'scoped', partner: 'scoped' }),

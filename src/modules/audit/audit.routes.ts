@@ -1,18 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ADMINS } from '../../lib/actor.ts';
+import { declareRoutes } from '../routes.ts';
 import { auditListOut, auditQuery } from './audit.schemas.ts';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get(
-    '/audit',
-    {
-      config: { auth: ['admin'] },
-      schema: {
-        tags: ['operations'],
-        summary: 'Audit log: who changed what, when, with before/after',
-        querystring: auditQuery,
-        response: { 200: auditListOut },
-      },
-    },
-    async (request) => app.services.audit.list(request.query),
-  );
+  const api = declareRoutes(app, ['operations']);
+  api.list('/audit', ADMINS, auditQuery, auditListOut, (_admin, query) => app.services.audit.list(query), {
+    summary: 'Audit log: who changed what, when, with before/after',
+  });
 };

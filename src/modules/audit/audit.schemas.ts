@@ -1,4 +1,4 @@
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { z } from '../../lib/zod.ts';
 
 export const auditQuery = z.object({
@@ -16,8 +16,7 @@ export const auditQuery = z.object({
     .describe("disclosure: a partner was shown a selected candidate's full record (entityId = candidate)")
     .optional(),
   entityId: z.string().max(100).optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 
 export const auditEntryOut = z.object({

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { readPage } from '../../db/query.ts';
 import { keyset } from '../../lib/pagination.ts';
 import { auditLog } from './audit.table.ts';
 
@@ -92,19 +93,18 @@ const auditPager = keyset([{ expr: auditLog.id, kind: 'int', dir: 'desc' }]);
 
 /** The audit log, newest first, optionally of one entity or one record (admins only, by route). */
 export async function listAuditEntries({ db }: AuditDeps, filter: AuditQuery) {
-  const rows = await db
-    .select({ entry: auditLog, ...auditPager.keys })
-    .from(auditLog)
-    .where(
-      and(
-        filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
-        filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
-        auditPager.after(filter.cursor),
+  const page = await readPage(auditPager, filter, (after) =>
+    db
+      .select({ entry: auditLog, ...auditPager.keys })
+      .from(auditLog)
+      .where(
+        and(
+          filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+          filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+          after,
+        ),
       ),
-    )
-    .orderBy(...auditPager.orderBy)
-    .limit(filter.limit + 1);
-  const page = auditPager.page(rows, filter.limit);
+  );
   return { items: page.items.map((r) => r.entry), nextCursor: page.nextCursor };
 }
 

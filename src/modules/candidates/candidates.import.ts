@@ -6,9 +6,11 @@
  *    every row validated; rows that pass are
  *    checked in batches against the database (centers exist, national IDs not yet registered) and
  *    spooled to a temporary file. Only the first MAX_REPORTED_ERRORS problems are kept (and counted).
+ *    The database checks of one batch run while the next batch is being read.
  * 2. A clean file is then written in one transaction by `bulkInsert` (COPY on PostgreSQL, batched
  *    INSERTs on PGlite), read back from the spool: the transaction is never held open while a client
- *    is still uploading.
+ *    is still uploading. The codes are drawn first, in one query, from the column's own default, so
+ *    that the rows go in with their codes and nothing is read back.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -19,12 +21,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { getTableColumns, getTableName, inArray, is } from 'drizzle-orm';
+import { getTableColumns, getTableName, inArray, is, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { PostgresJsSession } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { queryRows } from '../../db/query.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError, type FieldError, forbidden, validationFailed } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -32,7 +35,7 @@ import { auditLog } from '../audit/audit.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { readCandidateCsv } from './candidates.csv.ts';
-import type { ImportRow } from './candidates.rows.ts';
+import type { CenterRef, ImportRow } from './candidates.rows.ts';
 import { type CandidateCreateInput, candidateCreateSchema, searchKey } from './candidates.schemas.ts';
 import { candidateStatusHistory, candidates } from './candidates.table.ts';
 import { isZipMagic, readCandidateXlsx } from './candidates.xlsx.ts';
@@ -173,7 +176,84 @@ export interface ImportOptions {
 export interface ImportResult {
   inserted: number;
   /** Each row with the code and id it was given, in file order. */
-  items: { row: number; code: string; id: string }[];
+  items: ImportedRows;
+}
+
+/**
+ * What an import created, kept compact: a 50 MB file creates ~575,000 candidates, and an array of
+ * objects (plus the answer as one JSON string) would not fit the heap beside the import itself. Row
+ * numbers and code offsets in typed arrays, the ids as 16 bytes each, the codes in the one string they
+ * were drawn in (drawCodes: separated by spaces, in file order).
+ */
+export class ImportedRows {
+  private rows = new Int32Array(1024);
+  private codeEnds = new Int32Array(1024);
+  private ids = Buffer.alloc(1024 * 16);
+  private count = 0;
+  private codeAt = 0;
+  constructor(private readonly codes: string) {}
+  get length(): number {
+    return this.count;
+  }
+  /** Takes the next drawn code for `row` and the candidate `id`; returns the code. */
+  add(row: number, id: string): string {
+    const at = this.count;
+    if (at === this.rows.length) {
+      this.rows = grow(this.rows);
+      this.codeEnds = grow(this.codeEnds);
+      const ids = Buffer.alloc(this.ids.length * 2);
+      this.ids.copy(ids);
+      this.ids = ids;
+    }
+    const end = this.codes.indexOf(' ', this.codeAt);
+    const codeEnd = end === -1 ? this.codes.length : end;
+    const code = this.codes.slice(this.codeAt, codeEnd);
+    this.codeAt = codeEnd + 1;
+    this.rows[at] = row;
+    this.codeEnds[at] = codeEnd;
+    this.ids.write(id.replaceAll('-', ''), at * 16, 16, 'hex');
+    this.count++;
+    return code;
+  }
+  *[Symbol.iterator](): IterableIterator<{ row: number; code: string; id: string }> {
+    let codeStart = 0;
+    for (let i = 0; i < this.count; i++) {
+      const codeEnd = this.codeEnds[i]!;
+      const hex = this.ids.toString('hex', i * 16, i * 16 + 16);
+      yield {
+        row: this.rows[i]!,
+        code: this.codes.slice(codeStart, codeEnd),
+        id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+      };
+      codeStart = codeEnd + 1;
+    }
+  }
+  toJSON(): { row: number; code: string; id: string }[] {
+    return [...this];
+  }
+}
+
+function grow(list: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(list.length * 2);
+  grown.set(list);
+  return grown;
+}
+
+/**
+ * The import's answer (`importOut`) as JSON text in pieces of a thousand items, so that the answer
+ * to a large file is never one string of tens of megabytes.
+ */
+export async function* importAnswer(result: ImportResult): AsyncGenerator<string> {
+  let piece = `{"inserted":${result.inserted},"items":[`;
+  let n = 0;
+  for (const item of result.items) {
+    piece += `${n === 0 ? '' : ','}{"row":${item.row},"code":${JSON.stringify(item.code)},"id":"${item.id}"}`;
+    if (++n % 1000 === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}]}`;
 }
 
 /** A body whose first chunk has been looked at (to tell an .xlsx from a CSV). */
@@ -191,11 +271,41 @@ async function peekFormat(body: AsyncIterable<Buffer | string>): Promise<{
   return { zip: isZipMagic(head), body: all() };
 }
 
-/** A validated row waiting for its database checks. */
+/** A validated row waiting for its database checks (its center may still be a code or a name). */
 interface Pending {
   row: number;
-  insert: CandidateInsert;
+  input: CandidateCreateInput;
+  center: string | undefined;
+  ref: CenterRef | undefined;
   errors: FieldError[];
+}
+
+/**
+ * The training centers by code (`serialPrefix`, case ignored) and by name (case, accents and spacing
+ * ignored), read once per import when a row first names one that way.
+ */
+async function centerDirectory(db: Db) {
+  const all = await db
+    .select({ id: trainingCenters.id, name: trainingCenters.name, code: trainingCenters.serialPrefix })
+    .from(trainingCenters);
+  const byKey = new Map<string, Set<string>>();
+  const add = (key: string, id: string) => {
+    const ids = byKey.get(key) ?? new Set<string>();
+    ids.add(id);
+    byKey.set(key, ids);
+  };
+  for (const c of all) {
+    add(`code:${c.code.toUpperCase()}`, c.id);
+    add(`name:${searchKey(c.name)}`, c.id);
+  }
+  /** The one center `text` names; otherwise how many it names (0: none). */
+  return (text: string): string | number => {
+    const ids = new Set([
+      ...(byKey.get(`code:${text.trim().toUpperCase()}`) ?? []),
+      ...(byKey.get(`name:${searchKey(text)}`) ?? []),
+    ]);
+    return ids.size === 1 ? [...ids][0]! : ids.size;
+  };
 }
 
 /**
@@ -220,6 +330,7 @@ export async function importCandidates(
   const firstRowOf = new FirstRowIndex();
   const knownCenters = new Set<string>();
   const importCenters = new Set<string>();
+  let centerNamed: ((text: string) => string | number) | undefined;
   let pending: Pending[] = [];
   let valid = 0;
 
@@ -231,10 +342,32 @@ export async function importCandidates(
 
   /** Database checks of a batch of valid rows, then the clean ones to the spool. */
   const checkBatch = async (batch: Pending[]) => {
+    // Centers named by code or name.
+    for (const p of batch) {
+      if (!p.ref) continue;
+      centerNamed ??= await centerDirectory(db);
+      const found = centerNamed(p.ref.text);
+      if (typeof found === 'string') {
+        if (ownCenter !== undefined && found !== ownCenter)
+          p.errors.push({ row: p.row, path: 'trainingCenterId', message: `${OWN_CENTER}${p.ref.at}` });
+        else p.center = found;
+      } else {
+        p.errors.push({
+          row: p.row,
+          path: 'trainingCenterId',
+          message:
+            found === 0
+              ? `must be an existing training center (its id, code or name)${p.ref.at}`
+              : `names ${found} training centers; give the center's id or code${p.ref.at}`,
+        });
+      }
+    }
     if (actor.role === 'admin') {
-      const unknown = [...new Set(batch.map((p) => p.insert.trainingCenterId))].filter(
-        (id) => !knownCenters.has(id),
-      );
+      const unknown = [
+        ...new Set(
+          batch.flatMap((p) => (p.ref || !p.center || knownCenters.has(p.center) ? [] : [p.center])),
+        ),
+      ];
       if (unknown.length) {
         const found = await db
           .select({ id: trainingCenters.id })
@@ -243,7 +376,7 @@ export async function importCandidates(
         for (const c of found) if (knownCenters.size < 10_000) knownCenters.add(c.id);
         const exists = new Set(found.map((c) => c.id));
         for (const p of batch)
-          if (unknown.includes(p.insert.trainingCenterId) && !exists.has(p.insert.trainingCenterId))
+          if (!p.ref && p.center && unknown.includes(p.center) && !exists.has(p.center))
             p.errors.push({
               row: p.row,
               path: 'trainingCenterId',
@@ -251,31 +384,29 @@ export async function importCandidates(
             });
       }
     }
-    // National IDs already in the database (the unique index still guards a concurrent insert).
+    // National IDs already in the database (the unique index still guards a concurrent insert), as
+    // one array parameter rather than one parameter per ID.
     const taken = await db
       .select({ nationalId: candidates.nationalId })
       .from(candidates)
-      .where(
-        inArray(
-          candidates.nationalId,
-          batch.map((p) => p.insert.nationalId!),
-        ),
-      );
+      .where(sql`${candidates.nationalId} = any(${sql.param(batch.map((p) => p.input.nationalId))}::text[])`);
     const takenIds = new Set(taken.map((t) => t.nationalId));
     let lines = '';
     for (const p of batch) {
-      if (takenIds.has(p.insert.nationalId!))
+      if (takenIds.has(p.input.nationalId))
         p.errors.push({ row: p.row, path: 'nationalId', message: 'is already registered' });
-      if (p.errors.length) problems.addRow(p.errors);
+      if (p.errors.length || !p.center) problems.addRow(p.errors);
       else if (problems.total === 0) {
-        importCenters.add(p.insert.trainingCenterId);
-        lines += `${JSON.stringify([p.row, p.insert])}\n`;
+        importCenters.add(p.center);
+        lines += `${JSON.stringify([p.row, toCandidateInsert(reference, p.input, p.center, randomUUID())])}\n`;
       }
     }
     // Once a problem is found nothing will be written: the spool is not needed any more.
     if (lines && problems.total === 0 && !spool.write(lines)) await once(spool, 'drain');
   };
 
+  // The checks of one batch run while the next is read: at most one batch in flight.
+  let checking: Promise<void> = Promise.resolve();
   try {
     let format = options.format;
     let input = body;
@@ -302,11 +433,11 @@ export async function importCandidates(
         continue;
       }
       const named = parsed.input.trainingCenterId;
-      let center = named ?? defaultCenter ?? undefined;
+      let center = parsed.center ? undefined : (named ?? defaultCenter ?? undefined);
       if (ownCenter !== undefined && named && named !== ownCenter) {
         errors.push({ row: parsed.row, path: 'trainingCenterId', message: OWN_CENTER });
         center = undefined;
-      } else if (!center) {
+      } else if (!center && !parsed.center) {
         errors.push({
           row: parsed.row,
           path: 'trainingCenterId',
@@ -314,22 +445,21 @@ export async function importCandidates(
         });
       }
       if (first !== undefined) errors.push(duplicateOf(parsed.row, first));
-      if (errors.length || !center) {
+      if (errors.length) {
         problems.addRow(errors);
         continue;
       }
       valid++;
-      pending.push({
-        row: parsed.row,
-        insert: toCandidateInsert(reference, parsed.input, center, randomUUID()),
-        errors,
-      });
+      pending.push({ row: parsed.row, input: parsed.input, center, ref: parsed.center, errors });
       if (pending.length >= CHECK_BATCH) {
         const batch = pending;
         pending = [];
-        await checkBatch(batch);
+        await checking;
+        checking = checkBatch(batch);
+        checking.catch(() => {});
       }
     }
+    await checking;
     if (pending.length) await checkBatch(pending);
     pending = [];
     spool.end();
@@ -345,18 +475,23 @@ export async function importCandidates(
 
     const importId = randomUUID();
     const reason = `imported from ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'} (import ${importId})`;
-    const items: ImportResult['items'] = [];
+    let items = new ImportedRows('');
     await db.transaction(async (tx) => {
+      // The codes, drawn in file order by the column's default (the sequence), before the COPY.
+      items = new ImportedRows(await drawCodes(tx, valid));
       await bulkInsert(
         tx,
         candidates,
-        readSpool(spoolPath, (r) => r),
+        readSpool(spoolPath, (row, insert) => {
+          const code = items.add(row, insert.id!);
+          return { ...insert, code };
+        }),
       );
       await bulkInsert(
         tx,
         candidateStatusHistory,
-        readSpool(spoolPath, (r) => ({
-          candidateId: r.id!,
+        eachOf(items, (item) => ({
+          candidateId: item.id,
           fromStatus: null,
           toStatus: 'registered',
           actorId: actor.id,
@@ -374,42 +509,41 @@ export async function importCandidates(
       await bulkInsert(
         tx,
         auditLog,
-        readSpool(spoolPath, (r) => ({
+        eachOf(items, (item) => ({
           actorId: actor.id,
           action: 'create',
           entity: 'candidate',
-          entityId: r.id!,
+          entityId: item.id,
           before: null,
           after: { importId },
         })),
       );
-      // The codes the database gave (its default), read back in batches, in file order.
-      let batch: [number, string][] = [];
-      const readCodes = async () => {
-        const found = await tx
-          .select({ id: candidates.id, code: candidates.code })
-          .from(candidates)
-          .where(
-            inArray(
-              candidates.id,
-              batch.map(([, id]) => id),
-            ),
-          );
-        const codeOf = new Map(found.map((f) => [f.id, f.code]));
-        for (const [row, id] of batch) items.push({ row, code: codeOf.get(id)!, id });
-        batch = [];
-      };
-      for await (const entry of readSpoolEntries(spoolPath)) {
-        batch.push([entry[0], entry[1].id!]);
-        if (batch.length >= CHECK_BATCH) await readCodes();
-      }
-      if (batch.length) await readCodes();
     });
     return { inserted: valid, items };
   } finally {
+    // A batch still being checked (the file failed meanwhile) finishes with the spool still open.
+    await checking.catch(() => {});
     spool.destroy();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `count` codes from the `code` column's default (its sequence), in the order they are drawn, handed
+ * out one at a time. They come as one space-separated text, not a row each: a 50 MB file has half a
+ * million rows, and as many result rows would cost tens of megabytes at once.
+ */
+async function drawCodes(tx: DbOrTx, count: number): Promise<string> {
+  const [drawn] = await queryRows<{ codes: string }>(
+    tx,
+    sql`select string_agg(code, ' ' order by n) as codes from (select n, ${candidates.code.default as SQL} as code from generate_series(1, ${count}::int) as n) as drawn`,
+  );
+  return drawn!.codes;
+}
+
+/** The rows of a table made from each item of a list, as the bulk writer takes them. */
+async function* eachOf<I, T>(list: Iterable<I>, map: (item: I) => T): AsyncGenerator<T> {
+  for (const item of list) yield map(item);
 }
 
 const duplicateOf = (row: number, first: number): FieldError => ({
@@ -418,15 +552,17 @@ const duplicateOf = (row: number, first: number): FieldError => ({
   message: `duplicates row ${first} of this file`,
 });
 
-/** The spooled `[row, insert]` entries, read back one line at a time. */
-async function* readSpoolEntries(path: string): AsyncGenerator<[number, CandidateInsert]> {
+/** The spooled `[row, insert]` entries, read back one line at a time and mapped. */
+async function* readSpool<T>(
+  path: string,
+  map: (row: number, insert: CandidateInsert) => T,
+): AsyncGenerator<T> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) if (line) yield JSON.parse(line) as [number, CandidateInsert];
-}
-
-/** The spooled rows, mapped to the rows of one table. */
-async function* readSpool<T>(path: string, map: (row: CandidateInsert) => T): AsyncGenerator<T> {
-  for await (const [, row] of readSpoolEntries(path)) yield map(row);
+  for await (const line of lines) {
+    if (!line) continue;
+    const [row, insert] = JSON.parse(line) as [number, CandidateInsert];
+    yield map(row, insert);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CENTERS, VIETNAM_SIDE } from '../../lib/actor.ts';
 import { AppError, payloadTooLarge } from '../../lib/errors.ts';
-import { exportParams } from '../../lib/spreadsheet.ts';
 import { z } from '../../lib/zod.ts';
-import { answerList, listExportNote } from '../exports/exports.lists.ts';
+import { declareRoutes } from '../routes.ts';
+import { importAnswer } from './candidates.import.ts';
 import {
   candidateCreateSchema,
   candidateIdParams,
@@ -25,43 +26,21 @@ const tags = ['candidates'];
 export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.candidates;
   const createBody = candidateCreateSchema(app.services.reference);
+  const api = declareRoutes(app, tags, candidateIdParams);
 
-  app.post(
-    '/candidates',
-    {
-      config: { auth: ['admin', 'center'] },
-      schema: {
-        tags,
-        summary: 'Register a candidate (a center for itself; an admin names the center)',
-        body: createBody,
-        response: { 201: candidateOut },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await service.create(request.actor, request.body)),
-  );
-
-  app.get(
-    '/candidates',
-    {
-      config: { auth: ['admin', 'center', 'province'] },
-      schema: {
-        tags,
-        summary:
-          'List the candidates in your scope, newest first; search by name or code (best matches first)',
-        description: [
-          'Filters: status, homeProvinceCode (2025), occupationField, jlptLevel (that level or higher),',
-          'trainingCenterId, gender, ageMin, ageMax (age today in whole years), q. With q the order is:',
-          'the name as typed with its accents (when the query has accents) or the whole code, then whole',
-          'words of the name ignoring accents, then the rest; newest first within each.',
-          listExportNote.trim(),
-        ].join(' '),
-        querystring: candidateListQuery.safeExtend(exportParams),
-        response: { 200: candidateListOut },
-      },
-    },
-    async (request, reply) =>
-      answerList(request, reply, 'candidates', request.query, (q) => service.list(request.actor, q)),
-  );
+  api.create('/candidates', CENTERS, createBody, candidateOut, service.create, {
+    summary: 'Register a candidate (a center for itself; an admin names the center)',
+  });
+  api.list('/candidates', VIETNAM_SIDE, candidateListQuery, candidateListOut, service.list, {
+    summary: 'List the candidates in your scope, newest first; search by name or code (best matches first)',
+    description: [
+      'Filters: status, homeProvinceCode (2025), occupationField, jlptLevel (that level or higher),',
+      'trainingCenterId, gender, ageMin, ageMax (age today in whole years), q. With q the order is:',
+      'the name as typed with its accents (when the query has accents) or the whole code, then whole',
+      'words of the name ignoring accents, then the rest; newest first within each.',
+    ].join(' '),
+    exportAs: 'candidates',
+  });
 
   app.get(
     '/candidates/:id',
@@ -85,54 +64,20 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.patch(
-    '/candidates/:id',
-    {
-      config: { auth: ['admin', 'center'] },
-      schema: {
-        tags,
-        summary: 'Change fields of a candidate, giving the version you read (stale → 409)',
-        params: candidateIdParams,
-        body: candidatePatchBody,
-        response: { 200: candidateOut },
-      },
-    },
-    async (request) => service.update(request.actor, request.params.id, request.body),
-  );
-
-  app.post(
-    '/candidates/:id/transitions',
-    {
-      config: { auth: ['admin', 'center'] },
-      schema: {
-        tags,
-        summary: 'Mark a candidate ready, or withdraw them (with a reason)',
-        params: candidateIdParams,
-        body: transitionBody,
-        response: { 200: candidateOut },
-      },
-    },
-    async (request) => service.transition(request.actor, request.params.id, request.body),
-  );
-
-  app.get(
-    '/candidates/:id/history',
-    {
-      config: { auth: ['admin', 'center', 'province'] },
-      schema: {
-        tags,
-        summary: 'The status changes of a candidate, oldest first',
-        params: candidateIdParams,
-        response: { 200: historyOut },
-      },
-    },
-    async (request) => service.history(request.actor, request.params.id),
-  );
+  api.act('PATCH', '/candidates/:id', CENTERS, candidatePatchBody, candidateOut, service.update, {
+    summary: 'Change fields of a candidate, giving the version you read (stale → 409)',
+  });
+  api.act('POST', '/candidates/:id/transitions', CENTERS, transitionBody, candidateOut, service.transition, {
+    summary: 'Mark a candidate ready, or withdraw them (with a reason)',
+  });
+  api.get('/candidates/:id/history', VIETNAM_SIDE, historyOut, service.history, {
+    summary: 'The status changes of a candidate, oldest first',
+  });
 
   app.get(
     '/candidates/import/template.xlsx',
     {
-      config: { auth: ['admin', 'center'] },
+      config: { auth: CENTERS },
       schema: {
         tags,
         summary:
@@ -153,7 +98,7 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/candidates/import/template.csv',
     {
-      config: { auth: ['admin', 'center'] },
+      config: { auth: CENTERS },
       schema: {
         tags,
         summary:
@@ -189,7 +134,7 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
     csv.post(
       '/candidates/import',
       {
-        config: { auth: ['admin', 'center'] },
+        config: { auth: CENTERS },
         bodyLimit: limit,
         onRequest: async (request) => {
           const type = request.headers['content-type'] ?? '';
@@ -235,13 +180,19 @@ export const candidateRoutes: FastifyPluginAsyncZod = async (app) => {
           response: { 201: importOut },
         },
       },
-      async (request, reply) =>
-        reply.code(201).send(
-          await service.importFile(request.actor, request.body as Readable, {
-            trainingCenterId: request.query.trainingCenterId,
-            format: importFormat(request.headers['content-type']),
-          }),
-        ),
+      async (request, reply) => {
+        const result = await service.importFile(request.actor, request.body as Readable, {
+          trainingCenterId: request.query.trainingCenterId,
+          format: importFormat(request.headers['content-type']),
+        });
+        // Streamed: the answer to a 50 MB file lists ~575,000 rows (see importAnswer). The stream
+        // writes the JSON that `importOut` documents; a stream is sent as it is, not serialised.
+        const answer: unknown = Readable.from(importAnswer(result));
+        return reply
+          .code(201)
+          .type('application/json; charset=utf-8')
+          .send(answer as z.infer<typeof importOut>);
+      },
     );
   };
   await app.register(importRoute);

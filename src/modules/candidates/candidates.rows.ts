@@ -28,8 +28,20 @@ export interface SheetRecord {
  * national ID carries it, so that a repeated ID is reported on that row too.
  */
 export type ImportRow =
-  | { row: number; input: CandidateCreateInput; errors?: undefined }
+  | { row: number; input: CandidateCreateInput; errors?: undefined; center?: CenterRef | undefined }
   | { row: number; input?: undefined; errors: FieldError[]; nationalId: string | undefined };
+
+/**
+ * A `trainingCenterId` (`Trung tâm`) cell that is not an id: the center's code or name, resolved by
+ * the import against the database; `at` is the suffix its error messages end with.
+ */
+export interface CenterRef {
+  text: string;
+  at: string;
+}
+
+/** Looks like an id (the schema then checks it is a valid one); anything else is a code or a name. */
+const ID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `Tỉnh`: the home province by name (resolved in the row's boundary set). */
 const PROVINCE_NAME = 'homeProvinceName';
@@ -135,9 +147,20 @@ export function readDate(cell: Cell): string | undefined {
       : undefined;
   // A day that exists (not 31/02).
   if (!date) return undefined;
-  const time = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === date ? date : undefined;
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) ? date : undefined;
 }
+
+const daysIn = (year: number, month: number) =>
+  month === 2
+    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31;
 
 /** A cell as text: numbers without exponent or grouping, dates as YYYY-MM-DD. */
 function cellText(cell: Cell): string {
@@ -253,6 +276,7 @@ function readRow(
     rowErrors.push({ row: dataRow, path, message: `${message}${at(cell)}` });
   };
   let empty = true;
+  let center: CenterRef | undefined;
   for (let i = 0; i < record.length; i++) {
     const cell = record[i];
     const text = cellText(cell);
@@ -307,6 +331,10 @@ function readRow(
       case 'provinceBoundaries':
         raw[column] = text;
         break;
+      case 'trainingCenterId':
+        if (ID_LIKE.test(text)) raw[column] = text;
+        else center = { text, at: at(cell) };
+        break;
       case 'homeProvinceCode':
         raw[column] = /^\d$/.test(text) ? `0${text}` : text;
         break;
@@ -336,7 +364,7 @@ function readRow(
   delete raw[PROVINCE_NAME];
 
   const result = options.schema.safeParse(raw);
-  if (result.success && rowErrors.length === 0) return { row: dataRow, input: result.data };
+  if (result.success && rowErrors.length === 0) return { row: dataRow, input: result.data, center };
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.join('.') || 'row';

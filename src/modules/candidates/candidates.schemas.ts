@@ -1,5 +1,5 @@
 import { todayInVietnam } from '../../lib/dates.ts';
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { JLPT_LEVELS, FIELDS as OCCUPATION_FIELDS } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 import type { Boundaries } from '../reference/reference.service.ts';
@@ -249,8 +249,7 @@ export const candidateListQuery = z.object({
   gender: gender.optional(),
   ageMin: z.coerce.number().int().min(0).max(150).optional().describe('Age today in whole years, at least'),
   ageMax: z.coerce.number().int().min(0).max(150).optional().describe('Age today in whole years, at most'),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 export type CandidateListQuery = z.output<typeof candidateListQuery>;
 

@@ -1,5 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, inArray, lte, ne, not, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  lte,
+  ne,
+  not,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
+import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { access, candidateInScopePrepared, candidateScopeParams, selectionStands } from '../../lib/access.ts';
@@ -80,7 +95,64 @@ type CandidateRow = {
 /** The columns a partner's view is read from: the national ID, phone and pool code are not fetched. */
 const { nationalId: _nationalId, phone: _phone, poolCode: _poolCode, ...partnerColumns } = outColumns;
 
-export function toCandidateOut(row: CandidateRow): CandidateOut {
+/**
+ * Each field selected under its own name (`"candidates"."full_name" as "fullName"`), for the hot
+ * reads that take the driver's rows as they come (`.all()`): drizzle's mapping of every cell (and a
+ * Date per timestamp) is skipped, and `toCandidateOut` reads each row once. Both drivers (postgres.js
+ * and PGlite, as drizzle sets them up) give timestamps and dates as PostgreSQL's text, jsonb parsed.
+ */
+function aliased<T extends Record<string, SQLWrapper>>(fields: T): { [K in keyof T]: SQL.Aliased } {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, sql`${f}`.as(k)])) as {
+    [K in keyof T]: SQL.Aliased;
+  };
+}
+
+/**
+ * A selection rendered to SQL text once (see `aliased`), for a read built on every request: drizzle
+ * then copies one string instead of rendering two dozen fields each time.
+ */
+function renderedOnce(fields: Record<string, SQLWrapper>): { row: SQL } {
+  const list = Object.entries(fields).map(([k, f]) => sql`${f} as ${sql.identifier(k)}`);
+  const { sql: text, params } = new PgDialect().sqlToQuery(sql.join(list, sql`, `));
+  if (params.length) throw new Error('a selection rendered once takes no parameters');
+  return { row: sql.raw(text) };
+}
+
+/**
+ * The rows of a prepared query as the driver gives them, unmapped: `all()` of drizzle's postgres-js
+ * and PGlite prepared queries (both drivers this service runs on; the abstract type does not declare it).
+ */
+function driverRows<R>(
+  prepared: { execute(values?: Record<string, unknown>): Promise<unknown> },
+  values?: Record<string, unknown>,
+): Promise<R[]> {
+  return (prepared as unknown as { all(values?: Record<string, unknown>): Promise<R[]> }).all(values);
+}
+
+/** A row of the driver as it comes (see `aliased`): timestamps in PostgreSQL's text. */
+type CandidateTextRow = Omit<CandidateRow, 'statusChangedAt' | 'createdAt' | 'updatedAt'> & {
+  statusChangedAt: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/**
+ * A timestamp as JSON writes it (ISO, milliseconds): what `new Date(text).toISOString()` gives (the
+ * reading drizzle does). PostgreSQL's text of a timestamptz in UTC, `2026-01-05 07:30:00.123456+00`
+ * (the fraction without trailing zeros, or none), is rewritten without parsing a Date.
+ */
+function iso(t: Date | string): string {
+  if (typeof t !== 'string') return t.toISOString();
+  const n = t.length;
+  if (n < 22 || n > 29 || n === 23 || t.charCodeAt(10) !== 32 || !t.endsWith('+00')) {
+    return new Date(t).toISOString();
+  }
+  if (n !== 22 && t.charCodeAt(19) !== 46) return new Date(t).toISOString();
+  const ms = n === 22 ? '000' : n >= 26 ? t.slice(20, 23) : `${t.slice(20, n - 3)}00`.slice(0, 3);
+  return `${t.slice(0, 10)}T${t.slice(11, 19)}.${ms}Z`;
+}
+
+export function toCandidateOut(row: CandidateRow | CandidateTextRow): CandidateOut {
   return {
     id: row.id,
     code: row.code,
@@ -101,16 +173,16 @@ export function toCandidateOut(row: CandidateRow): CandidateOut {
     consentToShare: row.consentToShare as boolean,
     trainingCenterId: row.trainingCenterId as string,
     status: row.status as CandidateStatus,
-    statusChangedAt: row.statusChangedAt.toISOString(),
+    statusChangedAt: iso(row.statusChangedAt),
     version: row.version as number,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 
 /** A partner's view of a candidate it selected: without national ID, phone and pool code. */
 export function toCandidatePartnerOut(
-  row: Omit<CandidateRow, 'nationalId' | 'phone' | 'poolCode'>,
+  row: Omit<CandidateRow | CandidateTextRow, 'nationalId' | 'phone' | 'poolCode'>,
 ): CandidatePartnerOut {
   const { nationalId: _n, phone: _p, poolCode: _c, ...view } = toCandidateOut(row as CandidateRow);
   return view;
@@ -128,14 +200,14 @@ export function createCandidateStatements(db: Db) {
   return {
     // The hottest read. Scope arrives as parameters (null = any), so every role shares one plan.
     byIdInScope: db
-      .select(outColumns)
+      .select(aliased(outColumns))
       .from(candidates)
       .where(and(eq(candidates.id, sql.placeholder('id')), candidateInScopePrepared))
       .prepare('candidate_by_id_in_scope'),
     // A partner reads the full record only of candidates selected for its own job orders (a placement
     // on one of its orders that was not cancelled): the privacy rule of DESIGN.md.
     selectedByPartner: db
-      .select(partnerColumns)
+      .select(aliased(partnerColumns))
       .from(candidates)
       .where(
         and(
@@ -158,13 +230,20 @@ async function findInScope(
   { statements }: Pick<CandidateDeps, 'statements'>,
   actor: Actor,
   id: string,
-): Promise<CandidateRow | undefined> {
+): Promise<CandidateTextRow | undefined> {
+  // `.all()`: the driver's rows as they come (see `aliased`).
   if (actor.role === 'partner') {
-    const [row] = await statements.selectedByPartner.execute({ id, partner: actor.partnerId });
-    return row as CandidateRow | undefined;
+    const [row] = await driverRows<CandidateTextRow>(statements.selectedByPartner, {
+      id,
+      partner: actor.partnerId,
+    });
+    return row;
   }
-  const [row] = await statements.byIdInScope.execute({ id, ...candidateScopeParams(actor) });
-  return row as CandidateRow | undefined;
+  const [row] = await driverRows<CandidateTextRow>(statements.byIdInScope, {
+    id,
+    ...candidateScopeParams(actor),
+  });
+  return row;
 }
 
 /** The one place that decides whether `actor` may see candidate `id`: 404 outside the scope. */
@@ -172,7 +251,7 @@ async function getRowForActor(
   deps: Pick<CandidateDeps, 'statements'>,
   actor: Actor,
   id: string,
-): Promise<CandidateRow> {
+): Promise<CandidateTextRow> {
   const row = await findInScope(deps, actor, id);
   if (!row) throw notFound('The candidate');
   return row;
@@ -291,6 +370,8 @@ const candidatePager = keyset([
   { expr: candidates.createdAt, kind: 'timestamp', dir: 'desc' },
   { expr: candidates.id, kind: 'uuid', dir: 'desc' },
 ]);
+/** What a page without `q` selects: the full view and the pager's keys. */
+const candidatePageSelection = renderedOnce({ ...outColumns, ...candidatePager.keys });
 
 /** Each word with its first letter in upper case (Vietnamese names are written so). */
 const titleCase = (text: string) =>
@@ -305,6 +386,23 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const paddedNameKey = sql`(' ' || ${candidates.nameSearch} || ' ')`;
 
 /**
+ * `text` (a name as written, or its key) holds `words` (single spaces) as whole words, in that
+ * order. The array of its words answers "holds every word" from a GIN index (candidates.table.ts),
+ * with statistics per word, so the planner knows a rare name from a common one; `strpos` then checks
+ * order and adjacency, and only when there are several words. (`strpos(…) <> 0`, not `like`: the
+ * planner guesses a `like` on an expression matches 0.5% of rows, and would then read every holder of
+ * a common word to sort them, rather than walk newest first and stop at the page.)
+ */
+function holdsWords(text: AnyPgColumn, words: string): SQL {
+  const list = words.split(' ');
+  const all = sql`string_to_array(${text}, ' ') @> array[${sql.join(
+    list.map((w) => sql`${w}`),
+    sql`, `,
+  )}]::text[]`;
+  return list.length === 1 ? all : sql`(${all} and strpos(' ' || ${text} || ' ', ${` ${words} `}) <> 0)`;
+}
+
+/**
  * What `q` finds, in three tiers read one after the other, each newest first (the rank is a constant
  * per tier, so each is a plain newest-first query the database can stop early):
  * 0 — the whole code or pool code, or (a query with accents) the name holds the query as typed,
@@ -316,22 +414,20 @@ function searchTiers(actor: Actor, q: string) {
   const key = searchKey(q);
   const typed = normaliseName(q).toLowerCase();
   const upper = q.toUpperCase();
-  const word = key ? sql`${paddedNameKey} like ${`% ${likeEscape(key)} %`}` : undefined;
+  const word = key ? holdsWords(candidates.nameSearch, key) : undefined;
   const sameCode = or(
     eq(candidates.code, upper),
     seesPoolCodes(actor) ? eq(candidates.poolCode, upper) : undefined,
   ) as SQL;
   // Accent-sensitive: the name holds the words as typed, in lower, Title or upper case. (Folding
   // the stored name's case in SQL costs a function call per match, and lower() folds only ASCII under
-  // the C collation.)
+  // the C collation.) Such a name also holds the query's key as whole words (`word`), since its
+  // `name_search` is the key of the name.
   const exact =
     word && typed !== key
-      ? and(
-          word,
-          or(
-            ...[...new Set([typed, titleCase(typed), typed.toUpperCase(), normaliseName(q)])].map(
-              (form) => sql`(' ' || ${candidates.fullName} || ' ') like ${`% ${likeEscape(form)} %`}`,
-            ),
+      ? or(
+          ...[...new Set([typed, titleCase(typed), typed.toUpperCase(), normaliseName(q)])].map((form) =>
+            holdsWords(candidates.fullName, form),
           ),
         )
       : undefined;
@@ -351,6 +447,9 @@ function searchTiers(actor: Actor, q: string) {
     ]);
   return [tier0, tier1, tier2].flatMap((where, rank) => (where ? [{ where, pager: pagerOf(rank) }] : []));
 }
+
+/** How many of the newest candidates a tier of `q` walks before it sorts its few matches instead. */
+const SEARCH_WALK = 4000;
 
 /** Whoever sees pool codes finds a pool entry a partner asks about by its whole code. */
 const seesPoolCodes = (actor: Actor) => actor.role === 'admin' || actor.role === 'center';
@@ -372,8 +471,8 @@ function birthBounds(today: string, ageMin: number | undefined, ageMax: number |
 /**
  * The candidates in `actor`'s scope matching the filters. Without `q`, newest first; with `q`, the
  * best matches first (see `searchTiers`), then newest first — one keyset over (rank, createdAt, id).
- * The tiers are read one after the other, each newest first with a limit, so the database never
- * ranks every match of a common name.
+ * The tiers are read one after the other, each newest first with a limit (`readTier`), so the
+ * database never ranks every match of a common name, nor walks every candidate for a rare one.
  */
 export async function listCandidates(
   { db, reference }: Pick<CandidateDeps, 'db' | 'reference'>,
@@ -402,16 +501,57 @@ export async function listCandidates(
     latest ? lte(candidates.dateOfBirth, latest) : undefined,
     earliestExclusive ? gt(candidates.dateOfBirth, earliestExclusive) : undefined,
   );
+  // The driver's rows as they come (see `aliased`), each mapped once into its output by `pageOf`; a
+  // prepared statement (postgres.js keeps one per query text and connection), so a page is one round
+  // trip and no new plan.
   const read = (pager: typeof candidatePager, where: SQL | undefined, limit: number) =>
-    db
-      .select({ ...outColumns, ...pager.keys })
+    driverRows<CandidateTextRow>(
+      db
+        .select(pager === candidatePager ? candidatePageSelection : aliased({ ...outColumns, ...pager.keys }))
+        .from(candidates)
+        .where(and(filters, where, pager.after(query.cursor)))
+        .orderBy(...pager.orderBy)
+        .limit(limit)
+        .prepare('candidates_page'),
+    );
+  // A tier of `q` (see `searchTiers`), read in at most two bounded steps, whatever the planner
+  // guesses of how many names hold a word (it cannot tell a word no one bears from a rare one):
+  // 1. walk the newest SEARCH_WALK candidates of the scope after the cursor, newest first: a word
+  //    that common fills the page there;
+  // 2. otherwise its holders are few, and they are read from the word indexes and sorted — the sort
+  //    key is an expression no index yields, so the database cannot choose to walk every candidate.
+  const walkFrom = (pager: typeof candidatePager) =>
+    sql`${candidates.createdAt} >= (${db
+      .select({ at: candidates.createdAt })
       .from(candidates)
-      .where(and(filters, where, pager.after(query.cursor)))
+      .where(and(filters, pager.after(query.cursor)))
       .orderBy(...pager.orderBy)
-      .limit(limit);
+      .offset(SEARCH_WALK - 1)
+      .limit(1)})`;
+  const readTier = async (pager: typeof candidatePager, where: SQL, limit: number) => {
+    const walked = await driverRows<CandidateTextRow>(
+      db
+        .select(aliased({ ...outColumns, ...pager.keys }))
+        .from(candidates)
+        .where(and(filters, where, pager.after(query.cursor), walkFrom(pager)))
+        .orderBy(...pager.orderBy)
+        .limit(limit)
+        .prepare('candidates_search_walk'),
+    );
+    if (walked.length === limit) return walked;
+    return driverRows<CandidateTextRow>(
+      db
+        .select(aliased({ ...outColumns, ...pager.keys }))
+        .from(candidates)
+        .where(and(filters, where, pager.after(query.cursor)))
+        .orderBy(desc(sql`${candidates.createdAt} + interval '0 seconds'`), desc(candidates.id))
+        .limit(limit)
+        .prepare('candidates_search_sort'),
+    );
+  };
 
   const q = query.q?.trim();
-  let rows: Awaited<ReturnType<typeof read>> = [];
+  let rows: CandidateTextRow[] = [];
   let pager = candidatePager;
   if (!q) rows = await read(candidatePager, undefined, query.limit + 1);
   else {
@@ -420,16 +560,12 @@ export async function listCandidates(
     const tiers = searchTiers(actor, q);
     pager = tiers[0]!.pager;
     for (const tier of tiers) {
-      rows = rows.concat(await read(tier.pager, tier.where, query.limit + 1 - rows.length));
+      rows = rows.concat(await readTier(tier.pager, tier.where, query.limit + 1 - rows.length));
       if (rows.length > query.limit) break;
     }
   }
   // The tiers' pagers name their keys alike (_k0 … _k2), so the first cuts the page and its cursor.
-  const page = pager.page(rows, query.limit);
-  return {
-    items: page.items.map((r) => forViewer(actor, toCandidateOut(r as unknown as CandidateRow))),
-    nextCursor: page.nextCursor,
-  };
+  return pager.pageOf(rows, query.limit, (r) => forViewer(actor, toCandidateOut(r)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,14 +3,12 @@ import {
   bigserial,
   boolean,
   check,
-  date,
   index,
   integer,
   jsonb,
   pgSequence,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -69,7 +67,7 @@ export const candidates = pgTable(
     fullName: text('full_name').notNull(),
     /** Lower-case, diacritics removed (đ → d): what `q` searches. */
     nameSearch: text('name_search').notNull(),
-    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    dateOfBirth: columns.day('date_of_birth').notNull(),
     gender: text('gender').notNull(),
     /** CCCD, 12 digits; null once the record is anonymised under the retention rule. */
     nationalId: text('national_id'),
@@ -87,15 +85,13 @@ export const candidates = pgTable(
     education: jsonb('education').$type<EducationEntry[]>(),
     jlptLevel: text('jlpt_level'),
     consentToShare: boolean('consent_to_share').notNull().default(false),
-    trainingCenterId: uuid('training_center_id')
-      .notNull()
-      .references(() => trainingCenters.id),
+    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
     status: text('status').notNull().default('registered'),
-    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    statusChangedAt: columns.at('status_changed_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
-    anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
+    anonymisedAt: columns.at('anonymised_at'),
   },
   (t) => [
     uniqueIndex('candidates_code_unique').on(t.code),
@@ -116,10 +112,17 @@ export const candidates = pgTable(
     index('candidates_created_idx').on(t.createdAt, t.id),
     index('candidates_province_idx').on(t.homeProvince2025, t.status),
     index('candidates_status_idx').on(t.status, t.occupationField),
-    // `q`: trigrams of the name key padded with spaces, so that `like '% word %'` (a whole word) is
-    // answered by the word-boundary trigrams and `like '%part%'` by the others, without reading every
-    // candidate. The expression must stay the one of `paddedNameKey` in candidates.service.ts.
+    // `q` as a part of a word: trigrams of the name key padded with spaces (`like '%part%'`), without
+    // reading every candidate. The expression must stay the one of `paddedNameKey` in
+    // candidates.service.ts.
     index('candidates_name_words_trgm_idx').using('gin', sql`(' ' || ${t.nameSearch} || ' ') gin_trgm_ops`),
+    // `q` as whole words: the words of the name key (Hương and Hường alike), and (a query with
+    // accents) of the name as written (Hường, not Hương). Arrays, so the planner has statistics per
+    // word. The expressions must stay the ones of `holdsWords` in candidates.service.ts.
+    index('candidates_key_words_idx').using('gin', sql`string_to_array(${t.nameSearch}, ' ')`),
+    index('candidates_name_words_idx').using('gin', sql`string_to_array(${t.fullName}, ' ')`),
+    // `q` with a digit: a part of the public code (`code ilike '%…%'`) by its trigrams.
+    index('candidates_code_trgm_idx').using('gin', sql`${t.code} gin_trgm_ops`),
   ],
 );
 
@@ -127,12 +130,10 @@ export const candidateStatusHistory = pgTable(
   'candidate_status_history',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    candidateId: uuid('candidate_id')
-      .notNull()
-      .references(() => candidates.id),
+    candidateId: columns.ref('candidate_id', () => candidates.id),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    at: columns.at('at').notNull().defaultNow(),
     actorId: uuid('actor_id'),
     reason: text('reason'),
   },

@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { addPageSecurityHeaders } from '../../plugins/page-headers.ts';
 
 /**
  * The dashboard is plain ES modules served as they are: no bundler, no build step. From a compiled
@@ -55,13 +56,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
       route.config = { ...config, auth: 'public' } as typeof route.config;
     }
   });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', DASHBOARD_CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-  });
+  addPageSecurityHeaders(app, DASHBOARD_CSP);
 
   await app.register(fastifyStatic, {
     root: dashboardRoot(),

@@ -1,4 +1,4 @@
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { fieldSchema, genderSchema, jlptSchema, programSchema } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 import { POOL_CODE_PATTERN } from '../candidates/candidates.table.ts';
@@ -91,8 +91,7 @@ export const jobOrderListQuery = z.object({
   program: programSchema.optional(),
   field: fieldSchema.optional(),
   partnerId: z.uuid().optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 export const jobOrderListOut = z.object({ items: z.array(jobOrderOut), nextCursor: z.string().nullable() });
 
@@ -109,8 +108,7 @@ export const poolQuery = z
       .string()
       .regex(/^\d{2}$/, 'must be a 2-digit province code (2025 boundaries)')
       .optional(),
-    limit: limitSchema,
-    cursor: cursorSchema,
+    ...pageQuery.shape,
   })
   .superRefine((q, ctx) => {
     if (q.ageMin !== undefined && q.ageMax !== undefined && q.ageMin > q.ageMax) {
@@ -150,7 +148,7 @@ export const matchItemOut = poolItemOut.extend({
     waiting: z.number().describe('Up to 30: one per 10 days ready without a placement'),
   }),
 });
-export const matchesQuery = z.object({ limit: limitSchema, cursor: cursorSchema });
+export const matchesQuery = pageQuery;
 export const matchesOut = z.object({
   items: z.array(matchItemOut),
   nextCursor: z

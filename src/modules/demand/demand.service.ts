@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { queryRows } from '../../db/query.ts';
+import { queryRows, readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
@@ -239,22 +239,21 @@ export async function getJobOrder(deps: DemandDeps, actor: Actor, id: string) {
 
 /** Orders in the actor's scope, newest first, filtered by status, programme, field, partner. */
 export async function listJobOrders(deps: DemandDeps, actor: Actor, q: JobOrderListQuery) {
-  const rows = await deps.db
-    .select({ order: jobOrders, selected: selectedCount, ...jobOrderPager.keys })
-    .from(jobOrders)
-    .where(
-      and(
-        access.jobOrder(actor),
-        q.partnerId ? eq(jobOrders.partnerId, q.partnerId) : undefined,
-        q.status ? eq(jobOrders.status, q.status) : undefined,
-        q.program ? eq(jobOrders.program, q.program) : undefined,
-        q.field ? eq(jobOrders.field, q.field) : undefined,
-        jobOrderPager.after(q.cursor),
+  const page = await readPage(jobOrderPager, q, (after) =>
+    deps.db
+      .select({ order: jobOrders, selected: selectedCount, ...jobOrderPager.keys })
+      .from(jobOrders)
+      .where(
+        and(
+          access.jobOrder(actor),
+          q.partnerId ? eq(jobOrders.partnerId, q.partnerId) : undefined,
+          q.status ? eq(jobOrders.status, q.status) : undefined,
+          q.program ? eq(jobOrders.program, q.program) : undefined,
+          q.field ? eq(jobOrders.field, q.field) : undefined,
+          after,
+        ),
       ),
-    )
-    .orderBy(...jobOrderPager.orderBy)
-    .limit(q.limit + 1);
-  const page = jobOrderPager.page(rows, q.limit);
+  );
   return {
     items: page.items.map((r) => jobOrderOut(deps, { ...r.order, selected: r.selected })),
     nextCursor: page.nextCursor,

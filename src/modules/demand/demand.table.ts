@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 import { partners } from '../organisations/organisations.table.ts';
 
@@ -7,9 +7,7 @@ export const jobOrders = pgTable(
   'job_orders',
   {
     id: columns.id(),
-    partnerId: uuid('partner_id')
-      .notNull()
-      .references(() => partners.id),
+    partnerId: columns.ref('partner_id', () => partners.id),
     prefectureCode: text('prefecture_code').notNull(),
     municipality: text('municipality'),
     employerName: text('employer_name').notNull(),
@@ -20,11 +18,11 @@ export const jobOrders = pgTable(
     gender: text('gender'),
     ageMin: integer('age_min'),
     ageMax: integer('age_max'),
-    interviewOn: date('interview_on', { mode: 'string' }),
-    departureBy: date('departure_by', { mode: 'string' }),
+    interviewOn: columns.day('interview_on'),
+    departureBy: columns.day('departure_by'),
     status: text('status').$type<'open' | 'filled' | 'closed'>().notNull().default('open'),
     closeReason: text('close_reason'),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedAt: columns.at('closed_at'),
     createdAt: columns.createdAt(),
   },
   (t) => [
@@ -48,15 +46,13 @@ export const selectionCancellations = pgTable(
   'selection_cancellations',
   {
     id: columns.id(),
-    partnerId: uuid('partner_id')
-      .notNull()
-      .references(() => partners.id),
+    partnerId: columns.ref('partner_id', () => partners.id),
     placementId: uuid('placement_id').notNull(),
     candidateId: uuid('candidate_id').notNull(),
     actorId: uuid('actor_id'),
     /** Whether the partner had read the candidate's record (a disclosure) before cancelling. */
     afterRead: boolean('after_read').notNull().default(false),
-    cancelledAt: timestamp('cancelled_at', { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: columns.at('cancelled_at').notNull().defaultNow(),
   },
   (t) => [index('selection_cancellations_partner_idx').on(t.partnerId, t.cancelledAt)],
 );

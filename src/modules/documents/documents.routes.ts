@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANY_ROLE } from '../../lib/actor.ts';
-import { exportParams } from '../../lib/spreadsheet.ts';
-import { answerList, listExportNote } from '../exports/exports.lists.ts';
+import { type Actor, ANY_ROLE, CENTERS } from '../../lib/actor.ts';
+import { declareRoutes } from '../routes.ts';
 import {
   batchBody,
   certificateListOut,
@@ -21,69 +20,44 @@ const pdfHeaders = (filename: string) => ({
   'cache-control': 'no-store',
 });
 
+/** A printed document: its bytes and the file name it is shown under. */
+interface Printed {
+  filename: string;
+  body: Buffer;
+}
+
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.documents;
+  const tags = ['documents'];
+  const api = declareRoutes(app, tags, idParams);
 
-  app.post(
-    '/certificates',
-    {
-      config: { auth: ['admin', 'center'] },
-      schema: {
-        tags: ['documents'],
-        summary: 'Issue the certificate of a passed enrollment (serial per center and year)',
-        body: issueBody,
-        response: { 201: issuedOut },
+  api.create('/certificates', CENTERS, issueBody, issuedOut, service.issue, {
+    summary: 'Issue the certificate of a passed enrollment (serial per center and year)',
+  });
+  api.list('/certificates', ANY_ROLE, listQuery, certificateListOut, service.list, {
+    summary: 'Certificates within your scope, newest first',
+    exportAs: 'certificates',
+  });
+  api.get('/certificates/:id', ANY_ROLE, certificateOut, service.get, { summary: 'One certificate' });
+
+  /** A PDF of one record named by `:id`, shown inline under the file name the service gives. */
+  const pdfById = (url: string, summary: string, print: (actor: Actor, id: string) => Promise<Printed>) =>
+    app.get(
+      url,
+      {
+        config: { auth: ANY_ROLE },
+        schema: { tags, summary, params: idParams, produces: ['application/pdf'], response: { 200: pdfOut } },
       },
-    },
-    async (request, reply) => reply.code(201).send(await service.issue(request.actor, request.body)),
-  );
-
-  app.get(
-    '/certificates',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['documents'],
-        summary: 'Certificates within your scope, newest first',
-        description: listExportNote.trim(),
-        querystring: listQuery.safeExtend(exportParams),
-        response: { 200: certificateListOut },
+      async (request, reply) => {
+        const pdf = await print(request.actor, request.params.id);
+        return reply.headers(pdfHeaders(pdf.filename)).send(pdf.body);
       },
-    },
-    async (request, reply) =>
-      answerList(request, reply, 'certificates', request.query, (q) => service.list(request.actor, q)),
-  );
+    );
 
-  app.get(
-    '/certificates/:id',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['documents'],
-        summary: 'One certificate',
-        params: idParams,
-        response: { 200: certificateOut },
-      },
-    },
-    async (request) => service.get(request.actor, request.params.id),
-  );
-
-  app.get(
+  pdfById(
     '/certificates/:id/pdf',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['documents'],
-        summary: 'The certificate as a PDF, with its serial and a QR code of the verification URL',
-        params: idParams,
-        produces: ['application/pdf'],
-        response: { 200: pdfOut },
-      },
-    },
-    async (request, reply) => {
-      const pdf = await service.pdf(request.actor, request.params.id);
-      return reply.headers(pdfHeaders(pdf.filename)).send(pdf.body);
-    },
+    'The certificate as a PDF, with its serial and a QR code of the verification URL',
+    service.pdf,
   );
 
   app.post(
@@ -91,7 +65,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: ANY_ROLE },
       schema: {
-        tags: ['documents'],
+        tags,
         summary: 'Print many certificates as one PDF, one page each; all or nothing',
         body: batchBody,
         produces: ['application/pdf'],
@@ -104,40 +78,22 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post(
+  api.act(
+    'POST',
     '/certificates/:id/revoke',
-    {
-      config: { auth: ['admin', 'center'] },
-      schema: {
-        tags: ['documents'],
-        summary: 'Revoke a certificate (recorded in the audit log)',
-        params: idParams,
-        body: revokeBody,
-        response: { 200: certificateOut },
-      },
-    },
-    async (request) =>
-      service.revoke(request.actor, request.params.id, request.body.reason, request.body.category),
+    CENTERS,
+    revokeBody,
+    certificateOut,
+    (actor, id, body) => service.revoke(actor, id, body.reason, body.category),
+    { summary: 'Revoke a certificate (recorded in the audit log)' },
   );
 
   // The public verification page and the profile sheets (verify-page.ts, profile.ts).
   await app.register(readerRoutes);
 
-  app.get(
+  pdfById(
     '/placements/:id/letter.pdf',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['documents'],
-        summary: 'Bilingual (Vietnamese/Japanese) placement letter',
-        params: idParams,
-        produces: ['application/pdf'],
-        response: { 200: pdfOut },
-      },
-    },
-    async (request, reply) => {
-      const pdf = await service.placementLetter(request.actor, request.params.id);
-      return reply.headers(pdfHeaders(pdf.filename)).send(pdf.body);
-    },
+    'Bilingual (Vietnamese/Japanese) placement letter',
+    service.placementLetter,
   );
 };

@@ -1,4 +1,4 @@
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 import { REVOKE_CATEGORIES } from './documents.table.ts';
 
@@ -35,8 +35,11 @@ export const certificateOut = z.object({
 
 export const listQuery = z.object({
   candidateId: z.uuid().optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  courseId: z
+    .uuid()
+    .optional()
+    .describe("Only the certificates of this course's enrollments (a course's batch)"),
+  ...pageQuery.shape,
 });
 
 export const certificateListOut = z.object({

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
@@ -19,6 +20,7 @@ import type { ReferenceService } from '../reference/reference.service.ts';
 import { courses, enrollments } from '../training/training.table.ts';
 import { certificates, type RevokeCategory, serialCounters } from './documents.table.ts';
 import { placementLetterSerial } from './letter-serial.ts';
+import { forgetVerifiedCertificates } from './verify-page.ts';
 
 export interface DocumentServiceDeps {
   db: Db;
@@ -258,6 +260,7 @@ export async function getCertificate({ db }: Pick<DocumentServiceDeps, 'db'>, ac
 
 export interface CertificateListQuery {
   candidateId?: string | undefined;
+  courseId?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -268,18 +271,23 @@ export async function listCertificates(
   actor: Actor,
   q: CertificateListQuery,
 ) {
-  const rows = await selectVisible(
-    db,
-    actor,
-    and(
-      q.candidateId ? eq(certificates.candidateId, q.candidateId) : undefined,
-      certificatePager.after(q.cursor),
+  const page = await readPage(certificatePager, q, (after) =>
+    selectVisible(
+      db,
+      actor,
+      and(
+        q.candidateId ? eq(certificates.candidateId, q.candidateId) : undefined,
+        q.courseId
+          ? inArray(
+              certificates.enrollmentId,
+              db.select({ id: enrollments.id }).from(enrollments).where(eq(enrollments.courseId, q.courseId)),
+            )
+          : undefined,
+        after,
+      ),
+      certificatePager.keys,
     ),
-    certificatePager.keys,
-  )
-    .orderBy(...certificatePager.orderBy)
-    .limit(q.limit + 1);
-  const page = certificatePager.page(rows, q.limit);
+  );
   // The list shows each holder's name: to a partner, every item is a disclosure like a single read.
   await recordDisclosures(
     db,
@@ -360,7 +368,7 @@ export async function revokeCertificate(
   reason: string,
   category: RevokeCategory = 'other',
 ) {
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ certificate: certificates })
       .from(certificates)
@@ -389,6 +397,9 @@ export async function revokeCertificate(
     });
     return toOut(after!);
   });
+  // After the commit: the verification page must not answer from what it read before (verify-page.ts).
+  forgetVerifiedCertificates();
+  return revoked;
 }
 
 /** The bilingual (vi/ja) placement letter, for those who may print the placement's documents. */

@@ -2,14 +2,12 @@ import { sql } from 'drizzle-orm';
 import {
   check,
   customType,
-  date,
   index,
   integer,
   numeric,
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -31,30 +29,24 @@ export const certificates = pgTable(
     serial: text('serial').notNull(),
     verifyCode: text('verify_code').notNull(),
     type: text('type').notNull(),
-    enrollmentId: uuid('enrollment_id')
-      .notNull()
-      .references(() => enrollments.id),
-    candidateId: uuid('candidate_id')
-      .notNull()
-      .references(() => candidates.id),
-    trainingCenterId: uuid('training_center_id')
-      .notNull()
-      .references(() => trainingCenters.id),
-    issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+    enrollmentId: columns.ref('enrollment_id', () => enrollments.id),
+    candidateId: columns.ref('candidate_id', () => candidates.id),
+    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
+    issuedOn: columns.day('issued_on').notNull(),
     // What the paper says, frozen at issue: a reprint or a verification years later shows the
     // certificate as issued, even if the candidate or course record is later corrected or anonymised
     // (a correction means revoking and reissuing).
     holderName: text('holder_name').notNull(),
-    holderBirthDate: date('holder_birth_date', { mode: 'string' }).notNull(),
+    holderBirthDate: columns.day('holder_birth_date').notNull(),
     courseName: text('course_name').notNull(),
     courseKind: text('course_kind').notNull(),
     courseHours: integer('course_hours').notNull(),
-    courseStartsOn: date('course_starts_on', { mode: 'string' }).notNull(),
-    courseEndsOn: date('course_ends_on', { mode: 'string' }).notNull(),
+    courseStartsOn: columns.day('course_starts_on').notNull(),
+    courseEndsOn: columns.day('course_ends_on').notNull(),
     score: numeric('score', { precision: 6, scale: 2, mode: 'number' }),
     jlptLevel: text('jlpt_level'),
     issuedBy: uuid('issued_by'),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedAt: columns.at('revoked_at'),
     revokeReason: text('revoke_reason'),
     /** What the public verification page says of a revocation; the reason itself stays internal. */
     revokeCategory: text('revoke_category'),
@@ -82,9 +74,7 @@ export const certificates = pgTable(
 export const serialCounters = pgTable(
   'serial_counters',
   {
-    trainingCenterId: uuid('training_center_id')
-      .notNull()
-      .references(() => trainingCenters.id),
+    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
     year: integer('year').notNull(),
     last: integer('last').notNull().default(0),
   },
@@ -95,9 +85,7 @@ export const serialCounters = pgTable(
 export const letterSerialCounters = pgTable(
   'letter_serial_counters',
   {
-    trainingCenterId: uuid('training_center_id')
-      .notNull()
-      .references(() => trainingCenters.id),
+    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
     year: integer('year').notNull(),
     last: integer('last').notNull().default(0),
   },
@@ -112,10 +100,8 @@ export const placementLetters = pgTable(
       .primaryKey()
       .references(() => placements.id),
     serial: text('serial').notNull(),
-    trainingCenterId: uuid('training_center_id')
-      .notNull()
-      .references(() => trainingCenters.id),
-    firstPrintedOn: date('first_printed_on', { mode: 'string' }).notNull(),
+    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
+    firstPrintedOn: columns.day('first_printed_on').notNull(),
     firstPrintedBy: uuid('first_printed_by'),
   },
   (t) => [uniqueIndex('placement_letters_serial_unique').on(t.serial)],

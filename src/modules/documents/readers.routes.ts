@@ -1,16 +1,18 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CENTERS_AND_PARTNERS, PARTNERS } from '../../lib/actor.ts';
 import { AppError } from '../../lib/errors.ts';
 import { z } from '../../lib/zod.ts';
 import { MAX_PHOTO_BYTES } from '../../pdf/photo.ts';
+import type { Auth, Doc } from '../routes.ts';
 import { idParams, pdfOut, profileQuery, verifyOut, verifyParams, verifyQuery } from './documents.schemas.ts';
 import { candidateProfilePdf, jobOrderProfilesPdf, putCandidatePhoto } from './profile.ts';
 import {
   prefersHtml,
   VERIFY_PAGE_HEADERS,
   verifyCertificate,
+  verifyCertificatePage,
   verifyNotFoundHtml,
-  verifyPageHtml,
 } from './verify-page.ts';
 
 const pdfHeaders = (filename: string) => ({
@@ -55,8 +57,7 @@ export const readerRoutes: FastifyPluginAsyncZod = async (app) => {
       // The page is a string, not the JSON the response schema describes: sent as it is.
       const page = (reply as unknown as FastifyReply).headers(VERIFY_PAGE_HEADERS);
       try {
-        const found = await verifyCertificate(deps, request.params.serial, request.query.code);
-        return page.send(verifyPageHtml(found));
+        return page.send(await verifyCertificatePage(deps, request.params.serial, request.query.code));
       } catch (err) {
         if (err instanceof AppError && err.status === 404) return page.code(404).send(verifyNotFoundHtml());
         throw err;
@@ -64,45 +65,40 @@ export const readerRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get(
-    '/candidates/:id/profile.pdf',
-    {
-      config: { auth: ['admin', 'center', 'partner'] },
-      schema: {
-        tags: ['documents'],
-        summary: 'The candidate profile sheet (履歴書) for interviews, in Japanese or Vietnamese',
-        description:
-          'Photo, name in Latin letters and katakana, date of birth in both styles, home province, education, courses with results, JLPT, field and motivation; never the national ID or phone. A partner may print it only for candidates it selected (recorded as a disclosure).',
-        params: idParams,
-        querystring: profileQuery,
-        produces: ['application/pdf'],
-        response: { 200: pdfOut },
+  /** `GET url` naming a candidate or a job order by `:id`: profile sheets as one PDF in `?lang`. */
+  const profilesPdf = (
+    url: string,
+    auth: Auth,
+    print: typeof candidateProfilePdf | typeof jobOrderProfilesPdf,
+    doc: Doc,
+  ) =>
+    app.get(
+      url,
+      {
+        config: { auth },
+        schema: {
+          tags: ['documents'],
+          ...doc,
+          params: idParams,
+          querystring: profileQuery,
+          produces: ['application/pdf'],
+          response: { 200: pdfOut },
+        },
       },
-    },
-    async (request, reply) => {
-      const pdf = await candidateProfilePdf(deps, request.actor, request.params.id, request.query.lang);
-      return reply.headers(pdfHeaders(pdf.filename)).send(pdf.body);
-    },
-  );
+      async (request, reply) => {
+        const pdf = await print(deps, request.actor, request.params.id, request.query.lang);
+        return reply.headers(pdfHeaders(pdf.filename)).send(pdf.body);
+      },
+    );
 
-  app.get(
-    '/job-orders/:id/profiles.pdf',
-    {
-      config: { auth: ['admin', 'partner'] },
-      schema: {
-        tags: ['documents'],
-        summary: 'The profile sheets of every candidate selected for a job order, as one PDF',
-        params: idParams,
-        querystring: profileQuery,
-        produces: ['application/pdf'],
-        response: { 200: pdfOut },
-      },
-    },
-    async (request, reply) => {
-      const pdf = await jobOrderProfilesPdf(deps, request.actor, request.params.id, request.query.lang);
-      return reply.headers(pdfHeaders(pdf.filename)).send(pdf.body);
-    },
-  );
+  profilesPdf('/candidates/:id/profile.pdf', CENTERS_AND_PARTNERS, candidateProfilePdf, {
+    summary: 'The candidate profile sheet (履歴書) for interviews, in Japanese or Vietnamese',
+    description:
+      'Photo, name in Latin letters and katakana, date of birth in both styles, home province, education, courses with results, JLPT, field and motivation; never the national ID or phone. A partner may print it only for candidates it selected (recorded as a disclosure).',
+  });
+  profilesPdf('/job-orders/:id/profiles.pdf', PARTNERS, jobOrderProfilesPdf, {
+    summary: 'The profile sheets of every candidate selected for a job order, as one PDF',
+  });
 
   app.addContentTypeParser(
     PHOTO_TYPES,

@@ -48,12 +48,47 @@ function sameCode(given: string, stored: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** One query on the serial's unique index; a wrong code is answered like an unknown serial. */
-export async function verifyCertificate(
-  { db, reference }: VerifyDeps,
-  serial: string,
-  code: string,
-): Promise<VerifiedCertificate> {
+/**
+ * How long an instance answers a certificate from memory: the page is scanned in bursts (an airport
+ * desk, an office checking a group), and one query per certificate per few seconds is enough. A
+ * revocation (or an anonymised holder name) shows at once on the instance that made it
+ * (`forgetVerifiedCertificates`) and within this time on every other instance.
+ */
+export const VERIFY_CACHE_MS = 5_000;
+/** At most this many certificates per database are kept (the oldest goes first). */
+const VERIFY_CACHE_SIZE = 1_000;
+
+interface Known {
+  /** When it was read (this clock), and the generation it was read in. */
+  readAt: number;
+  generation: number;
+  verifyCode: string;
+  answer: VerifiedCertificate;
+  /** The page, rendered on first use. */
+  page?: string;
+}
+
+/** Per database (tests run many apps in one process), by serial. */
+const known = new WeakMap<object, Map<string, Known>>();
+let generation = 0;
+
+/** A certificate changed (revoked): no answer read before now is used again. */
+export function forgetVerifiedCertificates(): void {
+  generation++;
+}
+
+/** The certificate with its code, from memory when read lately, else with one query on the serial's unique index. */
+async function lookUp({ db, reference }: VerifyDeps, serial: string): Promise<Known | undefined> {
+  const key = serial.trim().toUpperCase();
+  let cache = known.get(db);
+  if (!cache) {
+    cache = new Map();
+    known.set(db, cache);
+  }
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.generation === generation && now - hit.readAt < VERIFY_CACHE_MS) return hit;
+  const readIn = generation;
   const [row] = await db
     .select({
       c: certificates,
@@ -62,32 +97,65 @@ export async function verifyCertificate(
     })
     .from(certificates)
     .innerJoin(trainingCenters, eq(trainingCenters.id, certificates.trainingCenterId))
-    .where(eq(certificates.serial, serial.trim().toUpperCase()));
-  if (!row || !sameCode(code, row.c.verifyCode)) throw notFound('The certificate');
+    .where(eq(certificates.serial, key));
+  // An unknown serial is not remembered: it is rate-limited, and may be issued a moment later.
+  if (!row) return undefined;
   const c = row.c;
   const province =
     reference.province(row.centerProvinceCode, '2025')?.nameVi ??
     reference.province(row.centerProvinceCode, '2008')?.nameVi ??
     row.centerProvinceCode;
-  return {
-    valid: c.revokedAt === null,
-    revoked: c.revokedAt !== null,
-    revokedOn: c.revokedAt ? todayInVietnam(c.revokedAt) : null,
-    revokeCategory: c.revokedAt ? ((c.revokeCategory ?? 'other') as RevokeCategory) : null,
-    serial: c.serial,
-    type: c.type as VerifiedCertificate['type'],
-    holderName: maskName(c.holderName),
-    courseName: c.courseName,
-    courseKind: c.courseKind as VerifiedCertificate['courseKind'],
-    courseStartsOn: c.courseStartsOn,
-    courseEndsOn: c.courseEndsOn,
-    courseHours: c.courseHours,
-    result: 'passed',
-    score: c.score === null ? null : Number(c.score),
-    jlptLevel: c.jlptLevel,
-    issuedOn: c.issuedOn,
-    issuer: `${row.centerName}, ${province}`,
+  const found: Known = {
+    readAt: now,
+    generation: readIn,
+    verifyCode: c.verifyCode,
+    answer: {
+      valid: c.revokedAt === null,
+      revoked: c.revokedAt !== null,
+      revokedOn: c.revokedAt ? todayInVietnam(c.revokedAt) : null,
+      revokeCategory: c.revokedAt ? ((c.revokeCategory ?? 'other') as RevokeCategory) : null,
+      serial: c.serial,
+      type: c.type as VerifiedCertificate['type'],
+      holderName: maskName(c.holderName),
+      courseName: c.courseName,
+      courseKind: c.courseKind as VerifiedCertificate['courseKind'],
+      courseStartsOn: c.courseStartsOn,
+      courseEndsOn: c.courseEndsOn,
+      courseHours: c.courseHours,
+      result: 'passed',
+      score: c.score === null ? null : Number(c.score),
+      jlptLevel: c.jlptLevel,
+      issuedOn: c.issuedOn,
+      issuer: `${row.centerName}, ${province}`,
+    },
   };
+  cache.delete(key);
+  if (cache.size >= VERIFY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, found);
+  return found;
+}
+
+/** The certificate if the code is its own; a wrong code is answered like an unknown serial (404). */
+async function verified(deps: VerifyDeps, serial: string, code: string): Promise<Known> {
+  const found = await lookUp(deps, serial);
+  if (!found || !sameCode(code, found.verifyCode)) throw notFound('The certificate');
+  return found;
+}
+
+/** The facts of a certificate found with its code (the JSON answer). */
+export async function verifyCertificate(
+  deps: VerifyDeps,
+  serial: string,
+  code: string,
+): Promise<VerifiedCertificate> {
+  return (await verified(deps, serial, code)).answer;
+}
+
+/** The page of a certificate found with its code (rendered once per read of the certificate). */
+export async function verifyCertificatePage(deps: VerifyDeps, serial: string, code: string): Promise<string> {
+  const found = await verified(deps, serial, code);
+  found.page ??= verifyPageHtml(found.answer);
+  return found.page;
 }
 
 // ── Content negotiation ──────────────────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-import type { ExportSpec } from '../../lib/spreadsheet.ts';
+import type { Column, ExportSpec } from '../../lib/spreadsheet.ts';
 import type {
   GrievanceReport,
   GrievanceReportQuery,
@@ -14,15 +14,26 @@ import type { ReferenceService } from '../reference/reference.service.ts';
  */
 export type ProvinceSet = (code: string, name: string) => '2008' | '2025';
 
-const marked = (
+/**
+ * The first two columns of a report by province: the code, and the name — in a 2008 report with a
+ * language, marked with its boundary set (`marked`).
+ */
+function provinceColumns<R extends { provinceCode: string; provinceName: string }>(
   set: ProvinceSet,
   boundaries: string,
-  lang: unknown,
-  r: { provinceCode: string; provinceName: string },
-) =>
-  lang && boundaries === '2008'
-    ? `${r.provinceName} (${set(r.provinceCode, r.provinceName)})`
-    : r.provinceName;
+): Column<R>[] {
+  return [
+    { key: 'provinceCode', kind: 'code' },
+    {
+      key: 'provinceName',
+      kind: 'text',
+      value: (r, lang) =>
+        lang && boundaries === '2008'
+          ? `${r.provinceName} (${set(r.provinceCode, r.provinceName)})`
+          : r.provinceName,
+    },
+  ];
+}
 
 export function recruitmentCostExport(
   report: RecruitmentCostReport,
@@ -36,12 +47,7 @@ export function recruitmentCostExport(
       ['boundaries', report.boundaries],
     ],
     columns: [
-      { key: 'provinceCode', kind: 'code' },
-      {
-        key: 'provinceName',
-        kind: 'text',
-        value: (r, lang) => marked(set, report.boundaries, lang, r),
-      },
+      ...provinceColumns(set, report.boundaries),
       { key: 'program', kind: 'label', vocab: 'programs' },
       { key: 'workers', kind: 'int' },
       { key: 'medianCostMonths', kind: 'decimal' },
@@ -67,12 +73,7 @@ export function grievancesExport(
       ['boundaries', q.boundaries],
     ],
     columns: [
-      { key: 'provinceCode', kind: 'code' },
-      {
-        key: 'provinceName',
-        kind: 'text',
-        value: (r, lang) => marked(set, q.boundaries, lang, r),
-      },
+      ...provinceColumns(set, q.boundaries),
       { key: 'category', kind: 'label', vocab: 'grievanceCategories' },
       { key: 'grievances', kind: 'int' },
       { key: 'unresolved', kind: 'int' },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANY_ROLE } from '../../lib/actor.ts';
+import { ADMINS, ANY_ROLE } from '../../lib/actor.ts';
+import { declareRoutes } from '../routes.ts';
 import {
   alertListOut,
   alertOut,
@@ -13,11 +14,12 @@ import {
 
 export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   const operations = app.services.operations;
+  const api = declareRoutes(app, ['operations'], alertParams);
 
   app.get(
     '/jobs',
     {
-      config: { auth: ['admin'] },
+      config: { auth: ADMINS },
       schema: {
         tags: ['operations'],
         summary: 'Scheduled jobs, their schedules and their latest run',
@@ -30,7 +32,7 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/jobs/:name/run',
     {
-      config: { auth: ['admin'] },
+      config: { auth: ADMINS },
       schema: {
         tags: ['operations'],
         summary: 'Run a job now and answer its run record (skipped when it is already running)',
@@ -41,32 +43,10 @@ export const operationsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => operations.runJob(request.actor, request.params.name),
   );
 
-  app.get(
-    '/alerts',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['operations'],
-        summary: 'Alerts raised by the scheduled jobs, in your scope (open by default)',
-        querystring: alertQuery,
-        response: { 200: alertListOut },
-      },
-    },
-    async (request) => operations.listAlerts(request.actor, request.query),
-  );
-
-  app.post(
-    '/alerts/:id/close',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['operations'],
-        summary: 'Close an alert in your scope',
-        params: alertParams,
-        body: closeAlertBody,
-        response: { 200: alertOut },
-      },
-    },
-    async (request) => operations.closeAlert(request.actor, request.params.id, request.body),
-  );
+  api.list('/alerts', ANY_ROLE, alertQuery, alertListOut, operations.listAlerts, {
+    summary: 'Alerts raised by the scheduled jobs, in your scope (open by default)',
+  });
+  api.act('POST', '/alerts/:id/close', ANY_ROLE, closeAlertBody, alertOut, operations.closeAlert, {
+    summary: 'Close an alert in your scope',
+  });
 };

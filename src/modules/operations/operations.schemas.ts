@@ -1,4 +1,4 @@
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { z } from '../../lib/zod.ts';
 import { ALERT_KINDS, JOB_RUN_STATUSES } from './operations.table.ts';
 
@@ -37,8 +37,7 @@ export const jobListOut = z.object({ items: z.array(jobOut) });
 export const alertQuery = z.object({
   kind: z.enum(ALERT_KINDS).optional(),
   status: z.enum(['open', 'closed']).default('open'),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 export type AlertQuery = z.infer<typeof alertQuery>;
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import { readPage } from '../../db/query.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -62,20 +63,19 @@ export async function listAlerts(
   actor: Actor,
   filter: AlertQuery,
 ) {
-  const rows = await db
-    .select({ alert: alerts, ...alertPager.keys })
-    .from(alerts)
-    .where(
-      and(
-        access.alert(actor),
-        eq(alerts.status, filter.status),
-        filter.kind ? eq(alerts.kind, filter.kind) : undefined,
-        alertPager.after(filter.cursor),
+  const page = await readPage(alertPager, filter, (after) =>
+    db
+      .select({ alert: alerts, ...alertPager.keys })
+      .from(alerts)
+      .where(
+        and(
+          access.alert(actor),
+          eq(alerts.status, filter.status),
+          filter.kind ? eq(alerts.kind, filter.kind) : undefined,
+          after,
+        ),
       ),
-    )
-    .orderBy(...alertPager.orderBy)
-    .limit(filter.limit + 1);
-  const page = alertPager.page(rows, filter.limit);
+  );
   return { items: page.items.map((r) => toAlertOut(r.alert)), nextCursor: page.nextCursor };
 }
 

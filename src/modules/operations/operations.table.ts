@@ -2,13 +2,11 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   check,
-  date,
   index,
   integer,
   jsonb,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -29,10 +27,10 @@ export const jobRuns = pgTable(
      * fire on the same tick, the first one to take the advisory lock claims the tick and the others
      * find it taken and record nothing — even if they get the lock after the first has finished.
      */
-    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
+    scheduledFor: columns.at('scheduled_for'),
     status: text('status').$type<JobRunStatus>().notNull(),
-    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
-    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    startedAt: columns.at('started_at').notNull().defaultNow(),
+    finishedAt: columns.at('finished_at'),
     counts: jsonb('counts').$type<Record<string, number>>(),
     error: text('error'),
     /** The instance that ran it (host:pid), for tracing a run across several instances. */
@@ -82,7 +80,7 @@ export const alerts = pgTable(
     /** Days: 90 or 30 before a contract end, 30 before departure, 180 in `ready`, 0 when overdue. */
     thresholdDays: integer('threshold_days').notNull(),
     /** The date the alert is about (contract end, departure, interview, 180th day in `ready`). */
-    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    dueOn: columns.day('due_on').notNull(),
     message: text('message').notNull(),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     candidateId: uuid('candidate_id'),
@@ -94,10 +92,8 @@ export const alerts = pgTable(
     partnerId: uuid('partner_id'),
     status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
     // Milliseconds, not PostgreSQL's microseconds: the list's keyset cursor carries it through a JS Date.
-    raisedAt: timestamp('raised_at', { withTimezone: true })
-      .notNull()
-      .default(sql`date_trunc('milliseconds', now())`),
-    closedAt: timestamp('closed_at', { withTimezone: true }),
+    raisedAt: columns.at('raised_at').notNull().default(sql`date_trunc('milliseconds', now())`),
+    closedAt: columns.at('closed_at'),
     closedBy: uuid('closed_by'),
     closeNote: text('close_note'),
   },
@@ -127,7 +123,7 @@ export const rateLimits = pgTable(
   {
     key: text('key').primaryKey(),
     hits: integer('hits').notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    expiresAt: columns.at('expires_at').notNull(),
   },
   (t) => [index('rate_limits_expires_idx').on(t.expiresAt)],
 );

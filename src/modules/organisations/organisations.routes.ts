@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANY_ROLE } from '../../lib/actor.ts';
+import { ADMINS, ANY_ROLE, CENTERS } from '../../lib/actor.ts';
 import type { z } from '../../lib/zod.ts';
+import { declareRoutes } from '../routes.ts';
 import {
   agreementOut,
   agreementsOut,
@@ -23,7 +23,6 @@ import {
   updateCenterBody,
 } from './organisations.schemas.ts';
 
-type App = Parameters<FastifyPluginAsyncZod>[0];
 const tags = ['organisations'];
 
 /**
@@ -33,11 +32,11 @@ const tags = ['organisations'];
  */
 function directoryRoutes<
   Body extends z.ZodType,
-  Query extends z.ZodType,
+  Query extends z.ZodObject,
   Out extends z.ZodType,
   List extends z.ZodType,
 >(
-  app: App,
+  api: ReturnType<typeof declareRoutes>,
   d: {
     path: string;
     one: string;
@@ -52,45 +51,21 @@ function directoryRoutes<
     get: (id: string) => Promise<z.input<Out>>;
   },
 ) {
-  // The schemas are generic here and fastify's zod provider cannot resolve them, so the routes are
-  // registered untyped; each call site is type-checked instead (its functions against its schemas).
-  const untyped = app as unknown as FastifyInstance;
-  untyped.post(
-    d.path,
-    {
-      config: { auth: ['admin'] },
-      schema: { tags, summary: d.createSummary, body: d.body, response: { 201: d.out } } as FastifySchema,
-    },
-    async (request, reply) => reply.code(201).send(await d.create(request.body as z.output<Body>)),
-  );
-  untyped.get(
-    d.path,
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags,
-        summary: d.listSummary,
-        querystring: d.query,
-        response: { 200: d.listOut },
-      } as FastifySchema,
-    },
-    async (request) => d.list(request.query as z.output<Query>),
-  );
-  untyped.get(
-    `${d.path}/:id`,
-    {
-      config: { auth: ANY_ROLE },
-      schema: { tags, summary: d.one, params: idParams, response: { 200: d.out } } as FastifySchema,
-    },
-    async (request) => d.get((request.params as z.output<typeof idParams>).id),
-  );
+  api.create(d.path, ADMINS, d.body, d.out, (_admin, input) => d.create(input), {
+    summary: d.createSummary,
+  });
+  api.list(d.path, ANY_ROLE, d.query, d.listOut, (_actor, query) => d.list(query), {
+    summary: d.listSummary,
+  });
+  api.get(`${d.path}/:id`, ANY_ROLE, d.out, (_actor, id) => d.get(id), { summary: d.one });
 }
 
 /** Organisations: admin writes, every signed-in role reads. */
 export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.organisations;
+  const api = declareRoutes(app, tags, idParams);
 
-  directoryRoutes(app, {
+  directoryRoutes(api, {
     path: '/training-centers',
     one: 'One training center',
     createSummary: 'Register a training center (serialPrefix defaults to the province initials)',
@@ -104,23 +79,12 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
     get: service.getCenter,
   });
 
-  app.patch(
-    '/training-centers/:id',
-    {
-      config: { auth: ['admin', 'center'] },
-      schema: {
-        tags,
-        summary:
-          "Set a center's director (printed under the signature on certificates) or licence; a center its own",
-        params: idParams,
-        body: updateCenterBody,
-        response: { 200: centerOut },
-      },
-    },
-    async (request) => service.updateCenter(request.actor, request.params.id, request.body),
-  );
+  api.act('PATCH', '/training-centers/:id', CENTERS, updateCenterBody, centerOut, service.updateCenter, {
+    summary:
+      "Set a center's director (printed under the signature on certificates) or licence; a center its own",
+  });
 
-  directoryRoutes(app, {
+  directoryRoutes(api, {
     path: '/partners',
     one: 'One partner',
     createSummary: 'Register a Japanese partner (prefecture, municipality, supervising organisation, …)',
@@ -134,7 +98,7 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
     get: service.getPartner,
   });
 
-  directoryRoutes(app, {
+  directoryRoutes(api, {
     path: '/home-employers',
     one: 'One home employer',
     createSummary: 'Register a foreign-invested firm in Viet Nam that hires returnees',
@@ -148,31 +112,24 @@ export const organisationRoutes: FastifyPluginAsyncZod = async (app) => {
     get: service.getHomeEmployer,
   });
 
-  app.post(
+  api.create(
     '/agreements',
+    ADMINS,
+    createAgreementBody,
+    agreementOut,
+    (_admin, body) => service.createAgreement(body),
     {
-      config: { auth: ['admin'] },
-      schema: {
-        tags,
-        summary: 'Record a cooperation agreement between a province and a partner',
-        body: createAgreementBody,
-        response: { 201: agreementOut },
-      },
+      summary: 'Record a cooperation agreement between a province and a partner',
     },
-    async (request, reply) => reply.code(201).send(await service.createAgreement(request.body)),
   );
-
-  app.get(
+  api.list(
     '/agreements',
+    ANY_ROLE,
+    agreementsQuery,
+    agreementsOut,
+    (_actor, query) => service.listAgreements(query),
     {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags,
-        summary: 'Agreements, newest first; a 2025 province includes those of the provinces merged into it',
-        querystring: agreementsQuery,
-        response: { 200: agreementsOut },
-      },
+      summary: 'Agreements, newest first; a 2025 province includes those of the provinces merged into it',
     },
-    async (request) => service.listAgreements(request.query),
   );
 };

@@ -1,5 +1,5 @@
 import { countryCodeSchema } from '../../lib/countries.ts';
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { FIELDS, fieldSchema } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 import { boundariesSchema } from '../reference/reference.schemas.ts';
@@ -68,8 +68,7 @@ export type UpdateCenterInput = z.infer<typeof updateCenterBody>;
 
 export const centersQuery = z.object({
   provinceCode: provinceCode.optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 
 export const centerOut = z.object({
@@ -95,8 +94,7 @@ export type CreatePartnerInput = z.infer<typeof createPartnerBody>;
 export const partnersQuery = z.object({
   kind: z.enum(PARTNER_KINDS).optional(),
   prefectureCode: prefectureCode.optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 
 export const partnerOut = z.object({
@@ -123,8 +121,7 @@ export const homeEmployersQuery = z.object({
   provinceCode: provinceCode.optional(),
   sector: fieldSchema.optional(),
   investorCountry: countryCodeSchema.optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 
 export const homeEmployerOut = z.object({
@@ -181,8 +178,7 @@ export const agreementsQuery = z.object({
     ),
   provinceBoundaries: boundariesSchema.default('2025'),
   partnerId: idParam.optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 
 export const agreementOut = z.object({

@@ -1,6 +1,7 @@
 import { and, eq, like, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { readPage } from '../../db/query.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
@@ -161,13 +162,12 @@ async function listDirectory<K extends Kind>(
 ): Promise<{ items: RowOf<K>[]; nextCursor: string | null }> {
   const { table } = DIRECTORIES[kind] as (typeof DIRECTORIES)['center'];
   const pager = byName[kind];
-  const rows = await db
-    .select({ row: table, ...pager.keys })
-    .from(table)
-    .where(and(...filters, pager.after(q.cursor)))
-    .orderBy(...pager.orderBy)
-    .limit(q.limit + 1);
-  const page = pager.page(rows, q.limit);
+  const page = await readPage(pager, q, (after) =>
+    db
+      .select({ row: table, ...pager.keys })
+      .from(table)
+      .where(and(...filters, after)),
+  );
   return { items: page.items.map((r) => r.row as RowOf<K>), nextCursor: page.nextCursor };
 }
 
@@ -244,14 +244,13 @@ export async function listAgreements(
         ? eq(agreements.province2025, q.provinceCode)
         : and(eq(agreements.provinceCode, q.provinceCode), eq(agreements.provinceBoundaries, '2008'));
   }
-  const rows = await db
-    .select({ agreement: agreements, partnerName: partners.name, ...agreementPager.keys })
-    .from(agreements)
-    .innerJoin(partners, eq(partners.id, agreements.partnerId))
-    .where(and(provinceFilter, equals(agreements.partnerId, q.partnerId), agreementPager.after(q.cursor)))
-    .orderBy(...agreementPager.orderBy)
-    .limit(q.limit + 1);
-  const page = agreementPager.page(rows, q.limit);
+  const page = await readPage(agreementPager, q, (after) =>
+    db
+      .select({ agreement: agreements, partnerName: partners.name, ...agreementPager.keys })
+      .from(agreements)
+      .innerJoin(partners, eq(partners.id, agreements.partnerId))
+      .where(and(provinceFilter, equals(agreements.partnerId, q.partnerId), after)),
+  );
   return {
     ...page,
     items: page.items.map((r) => agreementOut(reference, { ...r.agreement, partnerName: r.partnerName })),

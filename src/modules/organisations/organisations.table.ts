@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 
 export const trainingCenters = pgTable(
@@ -67,11 +67,9 @@ export const agreements = pgTable(
     provinceBoundaries: text('province_boundaries').notNull().default('2025'),
     /** The 2025 unit the signing province lies in: the provinceCode filter keys on it. */
     province2025: text('province_2025').notNull(),
-    partnerId: uuid('partner_id')
-      .notNull()
-      .references(() => partners.id),
+    partnerId: columns.ref('partner_id', () => partners.id),
     kind: text('kind').notNull(),
-    signedOn: date('signed_on', { mode: 'string' }).notNull(),
+    signedOn: columns.day('signed_on').notNull(),
     fields: text('fields').array().notNull().default(sql`'{}'::text[]`),
     title: text('title'),
     createdAt: columns.createdAt(),

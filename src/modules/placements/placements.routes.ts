@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ANY_ROLE } from '../../lib/actor.ts';
-import { exportParams } from '../../lib/spreadsheet.ts';
-import { answerList, listExportNote } from '../exports/exports.lists.ts';
+import { ANY_ROLE, CENTERS, CENTERS_AND_PARTNERS, VIETNAM_SIDE } from '../../lib/actor.ts';
+import { declareRoutes } from '../routes.ts';
 import {
   cancelBody,
   departBody,
@@ -19,143 +18,67 @@ import {
 
 export const placementRoutes: FastifyPluginAsyncZod = async (app) => {
   const placements = app.services.placements;
-  const sending = { auth: ['admin', 'center'] as const };
+  const api = declareRoutes(app, ['placements'], idParams);
 
-  app.post(
-    '/placements',
-    {
-      config: sending,
-      schema: {
-        tags: ['placements'],
-        summary: 'Plan a placement directly (any destination, or Japan without a job order)',
-        body: placementBody,
-        response: { 201: placementOut },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await placements.create(request.actor, request.body)),
-  );
-
-  app.get(
-    '/placements',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['placements'],
-        summary: 'Placements in your scope',
-        description: listExportNote.trim(),
-        querystring: placementListQuery.safeExtend(exportParams),
-        response: { 200: placementListOut },
-      },
-    },
-    async (request, reply) =>
-      answerList(request, reply, 'placements', request.query, (q) => placements.list(request.actor, q)),
-  );
-
-  app.get(
+  api.create('/placements', CENTERS, placementBody, placementOut, placements.create, {
+    summary: 'Plan a placement directly (any destination, or Japan without a job order)',
+  });
+  api.list('/placements', ANY_ROLE, placementListQuery, placementListOut, placements.list, {
+    summary: 'Placements in your scope',
+    exportAs: 'placements',
+  });
+  api.get('/placements/:id', ANY_ROLE, placementOut, placements.get, { summary: 'One placement' });
+  api.act(
+    'PATCH',
     '/placements/:id',
+    CENTERS_AND_PARTNERS,
+    placementPatchBody,
+    placementOut,
+    placements.update,
     {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['placements'],
-        summary: 'One placement',
-        params: idParams,
-        response: { 200: placementOut },
-      },
+      summary: 'Contract terms, employer and residence card of a placement',
+      description:
+        'Center of the trainee, partner of the order, admin. Before departure any field; after it only an extension of `contractEnd` (with `reason`) and the residence card (在留カード, e.g. AB12345678CD). `version` must be the one you read (stale → 409). Every change is audited.',
     },
-    async (request) => placements.get(request.actor, request.params.id),
   );
-
-  app.patch(
-    '/placements/:id',
-    {
-      config: { auth: ['admin', 'center', 'partner'] },
-      schema: {
-        tags: ['placements'],
-        summary: 'Contract terms, employer and residence card of a placement',
-        description:
-          'Center of the trainee, partner of the order, admin. Before departure any field; after it only an extension of `contractEnd` (with `reason`) and the residence card (在留カード, e.g. AB12345678CD). `version` must be the one you read (stale → 409). Every change is audited.',
-        params: idParams,
-        body: placementPatchBody,
-        response: { 200: placementOut },
-      },
-    },
-    async (request) => placements.update(request.actor, request.params.id, request.body),
-  );
-
-  app.post(
+  api.act(
+    'POST',
     '/placements/:id/depart',
-    {
-      config: sending,
-      schema: {
-        tags: ['placements'],
-        summary: 'Record the departure (needs the contract dates and a passed orientation course)',
-        params: idParams,
-        body: departBody,
-        response: { 200: placementOut },
-      },
-    },
-    async (request) => placements.depart(request.actor, request.params.id, request.body.departedOn),
+    CENTERS,
+    departBody,
+    placementOut,
+    (actor, id, body) => placements.depart(actor, id, body.departedOn),
+    { summary: 'Record the departure (needs the contract dates and a passed orientation course)' },
   );
-
-  app.post(
-    '/placements/:id/return',
-    {
-      config: sending,
-      schema: {
-        tags: ['placements'],
-        summary: 'Record the return home',
-        params: idParams,
-        body: returnBody,
-        response: { 200: placementOut },
-      },
-    },
-    async (request) => placements.return(request.actor, request.params.id, request.body),
-  );
-
-  app.post(
+  api.act('POST', '/placements/:id/return', CENTERS, returnBody, placementOut, placements.return, {
+    summary: 'Record the return home',
+  });
+  api.act(
+    'POST',
     '/placements/:id/cancel',
+    CENTERS_AND_PARTNERS,
+    cancelBody,
+    placementOut,
+    (actor, id, body) => placements.cancel(actor, id, body.reason),
     {
-      config: { auth: ['admin', 'center', 'partner'] },
-      schema: {
-        tags: ['placements'],
-        summary: 'Cancel a planned placement; the candidate goes back to ready',
-        description:
-          'A partner may cancel at most PARTNER_CANCEL_QUOTA (3) selections per PARTNER_CANCEL_WINDOW_DAYS (30); the next one is refused with 409 `selection-cancel-quota`. Cancellations by the center or an admin do not count.',
-        params: idParams,
-        body: cancelBody,
-        response: { 200: placementOut },
-      },
+      summary: 'Cancel a planned placement; the candidate goes back to ready',
+      description:
+        'A partner may cancel at most PARTNER_CANCEL_QUOTA (3) selections per PARTNER_CANCEL_WINDOW_DAYS (30); the next one is refused with 409 `selection-cancel-quota`. Cancellations by the center or an admin do not count.',
     },
-    async (request) => placements.cancel(request.actor, request.params.id, request.body.reason),
   );
-
-  app.post(
+  api.act(
+    'POST',
     '/candidates/:id/reintegration',
+    CENTERS,
+    reintegrationBody,
+    reintegrationOut,
+    placements.reintegrate,
     {
-      config: sending,
-      schema: {
-        tags: ['placements'],
-        summary: 'A returnee starts at a home employer (Japanese-invested firm)',
-        params: idParams,
-        body: reintegrationBody,
-        response: { 201: reintegrationOut },
-      },
+      created: true,
+      summary: 'A returnee starts at a home employer (Japanese-invested firm)',
     },
-    async (request, reply) =>
-      reply.code(201).send(await placements.reintegrate(request.actor, request.params.id, request.body)),
   );
-
-  app.get(
-    '/candidates/:id/reintegration',
-    {
-      config: { auth: ['admin', 'center', 'province'] },
-      schema: {
-        tags: ['placements'],
-        summary: "A returnee's jobs at home (reintegrations), earliest first",
-        params: idParams,
-        response: { 200: reintegrationListOut },
-      },
-    },
-    async (request) => placements.reintegrations(request.actor, request.params.id),
-  );
+  api.get('/candidates/:id/reintegration', VIETNAM_SIDE, reintegrationListOut, placements.reintegrations, {
+    summary: "A returnee's jobs at home (reintegrations), earliest first",
+  });
 };

@@ -1,5 +1,5 @@
 import { countryCodeSchema } from '../../lib/countries.ts';
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { fieldSchema, programSchema } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 
@@ -149,8 +149,7 @@ export const placementListQuery = z.object({
   status: z.enum(['planned', 'departed', 'returned', 'cancelled']).optional(),
   candidateId: z.uuid().optional(),
   jobOrderId: z.uuid().optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 export const placementListOut = z.object({ items: z.array(placementOut), nextCursor: z.string().nullable() });
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { loadOr404, readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
@@ -99,9 +100,7 @@ async function loadPlacement(tx: DbOrTx, actor: Actor, id: string, lock: boolean
     .from(placements)
     .innerJoin(candidates, eq(candidates.id, placements.candidateId))
     .where(and(eq(placements.id, id), access.placement(actor)));
-  const [row] = lock ? await q.for('update', { of: placements }) : await q;
-  if (!row) throw notFound('The placement');
-  return row;
+  return loadOr404(q, lock && { of: placements }, 'The placement');
 }
 
 /** Writes a change with a new version and audits it with its before and after. */
@@ -145,22 +144,21 @@ export async function listPlacements(
   actor: Actor,
   q: ListQuery,
 ) {
-  const rows = await deps.db
-    .select({ ...loadedColumns, ...placementPager.keys })
-    .from(placements)
-    .innerJoin(candidates, eq(candidates.id, placements.candidateId))
-    .where(
-      and(
-        access.placement(actor),
-        q.status ? eq(placements.status, q.status) : undefined,
-        q.candidateId ? eq(placements.candidateId, q.candidateId) : undefined,
-        q.jobOrderId ? eq(placements.jobOrderId, q.jobOrderId) : undefined,
-        placementPager.after(q.cursor),
+  const page = await readPage(placementPager, q, (after) =>
+    deps.db
+      .select({ ...loadedColumns, ...placementPager.keys })
+      .from(placements)
+      .innerJoin(candidates, eq(candidates.id, placements.candidateId))
+      .where(
+        and(
+          access.placement(actor),
+          q.status ? eq(placements.status, q.status) : undefined,
+          q.candidateId ? eq(placements.candidateId, q.candidateId) : undefined,
+          q.jobOrderId ? eq(placements.jobOrderId, q.jobOrderId) : undefined,
+          after,
+        ),
       ),
-    )
-    .orderBy(...placementPager.orderBy)
-    .limit(q.limit + 1);
-  const page = placementPager.page(rows, q.limit);
+  );
   return { items: page.items.map((r) => toOut(deps, r)), nextCursor: page.nextCursor };
 }
 

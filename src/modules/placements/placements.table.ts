@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { jobOrders } from '../demand/demand.table.ts';
@@ -9,9 +9,7 @@ export const placements = pgTable(
   'placements',
   {
     id: columns.id(),
-    candidateId: uuid('candidate_id')
-      .notNull()
-      .references(() => candidates.id),
+    candidateId: columns.ref('candidate_id', () => candidates.id),
     jobOrderId: uuid('job_order_id').references(() => jobOrders.id),
     destinationCountry: text('destination_country').notNull(),
     prefectureCode: text('prefecture_code'),
@@ -19,8 +17,8 @@ export const placements = pgTable(
     employerName: text('employer_name').notNull(),
     program: text('program').notNull(),
     field: text('field').notNull(),
-    contractStart: date('contract_start', { mode: 'string' }),
-    contractEnd: date('contract_end', { mode: 'string' }),
+    contractStart: columns.day('contract_start'),
+    contractEnd: columns.day('contract_end'),
     monthlyWageJpy: integer('monthly_wage_jpy'),
     /** The employer's name in Latin letters (for Vietnamese documents), besides `employerName`. */
     employerNameLatin: text('employer_name_latin'),
@@ -29,13 +27,13 @@ export const placements = pgTable(
     supervisingOrg: text('supervising_org'),
     /** 在留カード number: 2 letters, 8 digits, 2 letters (AB12345678CD). */
     residenceCardNo: text('residence_card_no'),
-    residenceCardExpiresOn: date('residence_card_expires_on', { mode: 'string' }),
+    residenceCardExpiresOn: columns.day('residence_card_expires_on'),
     status: text('status')
       .$type<'planned' | 'departed' | 'returned' | 'cancelled'>()
       .notNull()
       .default('planned'),
-    departedOn: date('departed_on', { mode: 'string' }),
-    returnedOn: date('returned_on', { mode: 'string' }),
+    departedOn: columns.day('departed_on'),
+    returnedOn: columns.day('returned_on'),
     returnReason: text('return_reason'),
     cancelReason: text('cancel_reason'),
     version: integer('version').notNull().default(1),
@@ -73,14 +71,10 @@ export const reintegrations = pgTable(
   'reintegrations',
   {
     id: columns.id(),
-    candidateId: uuid('candidate_id')
-      .notNull()
-      .references(() => candidates.id),
+    candidateId: columns.ref('candidate_id', () => candidates.id),
     placementId: uuid('placement_id').references(() => placements.id),
-    homeEmployerId: uuid('home_employer_id')
-      .notNull()
-      .references(() => homeEmployers.id),
-    startedOn: date('started_on', { mode: 'string' }).notNull(),
+    homeEmployerId: columns.ref('home_employer_id', () => homeEmployers.id),
+    startedOn: columns.day('started_on').notNull(),
     position: text('position').notNull(),
     createdAt: columns.createdAt(),
   },

@@ -39,6 +39,8 @@ export interface WorkerPayment {
   payer: string;
   payee: string;
   amountJpy: number;
+  /** `refunded`: money given back to the payer, counted against what they paid. Absent: paid. */
+  direction?: string;
 }
 
 export interface CapRuleResult {
@@ -90,7 +92,7 @@ const result = (rule: CapRuleName, paidJpy: number, capJpy: number | null): CapR
  */
 export function feeSummary(terms: CapTerms, payments: readonly WorkerPayment[]): FeeSummary {
   const worker = payments.filter((p) => p.payer === 'worker');
-  const sum = (ps: readonly WorkerPayment[]) => ps.reduce((n, p) => n + p.amountJpy, 0);
+  const sum = netPaid;
   const wage = terms.monthlyWageJpy;
   const months = contractMonths(terms.contractStart, terms.contractEnd);
   const rules: CapRuleResult[] = [];
@@ -115,6 +117,101 @@ export function feeSummary(terms: CapTerms, payments: readonly WorkerPayment[]):
     overCapJpy: Math.max(0, ...rules.map((r) => r.overJpy)),
     status: rules.some((r) => r.status === 'over_cap') ? 'over_cap' : 'ok',
     rules,
+  };
+}
+
+/** What was paid less what was given back (never below 0). */
+const netPaid = (ps: readonly WorkerPayment[]) =>
+  Math.max(
+    0,
+    ps.reduce((n, p) => n + (p.direction === 'refunded' ? -p.amountJpy : p.amountJpy), 0),
+  );
+
+export const REFUND_RULE_SOURCE =
+  "Law 69/2020/QH14 art. 23: on an early return that is not the worker's fault, the service enterprise refunds the service fee in proportion to the time of the contract not worked";
+
+/** The placement facts a refund depends on. */
+export interface RefundTerms {
+  status: string;
+  contractStart: string | null;
+  contractEnd: string | null;
+  returnedOn: string | null;
+  returnReason: string | null;
+}
+
+/**
+ * Came home before the contract's end: returned before `contractEnd`, and not recorded as a completed
+ * contract (`completed` says the contract ran its course, e.g. ended by agreement at term).
+ */
+export const isEarlyReturn = (p: RefundTerms) =>
+  p.status === 'returned' &&
+  p.returnReason !== 'completed' &&
+  p.returnedOn !== null &&
+  p.contractStart !== null &&
+  p.contractEnd !== null &&
+  p.returnedOn < p.contractEnd;
+
+export interface RefundDue {
+  rule: 'vn_service_fee_refund';
+  source: string;
+  contractMonths: number;
+  /** Whole months from the contract's start to the return; the month of the return counts as not worked. */
+  monthsWorked: number;
+  monthsRemaining: number;
+  /** The service fee the worker paid (before refunds), in yen. */
+  serviceFeePaidJpy: number;
+  /** null: nobody has recorded yet whether the worker was at fault (the refund is due meanwhile). */
+  workerAtFault: boolean | null;
+  faultReason: string | null;
+  dueJpy: number;
+  refundedJpy: number;
+  outstandingJpy: number;
+  status: 'due' | 'refunded' | 'not_due';
+}
+
+/**
+ * The pro-rata refund of the service fee (Law 69/2020/QH14 art. 23) of a placement that returned before
+ * its contract's end: service fee paid × months not worked ÷ contract months, rounded to the yen; none
+ * when the worker was at fault. null when the placement did not return early (or has no contract term).
+ */
+export function refundDue(
+  terms: RefundTerms,
+  payments: readonly WorkerPayment[],
+  fault: { workerAtFault: boolean; reason: string } | null,
+): RefundDue | null {
+  if (!isEarlyReturn(terms)) return null;
+  // isEarlyReturn has checked that the three dates are there.
+  const [contractStart, contractEnd, returnedOn] = [
+    terms.contractStart as string,
+    terms.contractEnd as string,
+    terms.returnedOn as string,
+  ];
+  const total = contractMonths(contractStart, contractEnd) ?? 0;
+  if (total === 0) return null;
+  const worked = Math.min(
+    total,
+    returnedOn < contractStart ? 0 : (contractMonths(contractStart, returnedOn) ?? 0),
+  );
+  const remaining = total - worked;
+  const fees = payments.filter((p) => p.payer === 'worker' && p.category === 'service_fee');
+  const paid = fees.filter((p) => p.direction !== 'refunded').reduce((n, p) => n + p.amountJpy, 0);
+  const refunded = fees.filter((p) => p.direction === 'refunded').reduce((n, p) => n + p.amountJpy, 0);
+  const atFault = fault?.workerAtFault ?? null;
+  const dueJpy = atFault ? 0 : Math.round((paid * remaining) / total);
+  const outstandingJpy = Math.max(0, dueJpy - refunded);
+  return {
+    rule: 'vn_service_fee_refund',
+    source: REFUND_RULE_SOURCE,
+    contractMonths: total,
+    monthsWorked: worked,
+    monthsRemaining: remaining,
+    serviceFeePaidJpy: paid,
+    workerAtFault: atFault,
+    faultReason: fault?.reason ?? null,
+    dueJpy,
+    refundedJpy: refunded,
+    outstandingJpy,
+    status: atFault ? 'not_due' : outstandingJpy > 0 ? 'due' : 'refunded',
   };
 }
 
@@ -154,6 +251,14 @@ export const restrictionYears = (field: string) =>
 /** The language level an own-choice transfer needs: A1 (N5); A2 (N4) for nursing care. */
 export const transferLanguageLevel = (field: string): (typeof JLPT_LEVELS)[number] =>
   field === 'nursing_care' ? 'N4' : 'N5';
+
+/**
+ * Own-choice transfer under ESD also needs the skills test: 技能検定基礎級 or the equivalent ESD
+ * evaluation test (育成就労評価試験 初級), besides the language level and the restriction period
+ * (育成就労法 and its enforcement ordinance; ISA outline of the ESD system, 2025).
+ */
+export const TRANSFER_SKILLS_TEST_SOURCE =
+  'Act on Employment for Skill Development (Act No. 60 of 2024) and its enforcement ordinance: an own-choice transfer needs the basic-grade skills test (技能検定基礎級) or the equivalent ESD evaluation test passed';
 
 /** The first day an own-choice transfer may be requested: the restriction period after departure. */
 export function earliestOwnChoiceTransfer(departedOn: string, field: string): string {

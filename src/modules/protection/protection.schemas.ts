@@ -4,6 +4,7 @@ import { isoDate, z } from '../../lib/zod.ts';
 import {
   FEE_CATEGORIES,
   FEE_CURRENCIES,
+  FEE_DIRECTIONS,
   FEE_PAYEES,
   FEE_PAYERS,
   FEE_SOURCES,
@@ -42,6 +43,12 @@ export const feeBody = z
     source: z
       .enum(FEE_SOURCES)
       .describe('receipt, or what the worker declares to have paid (kept beside receipts)'),
+    direction: z
+      .enum(FEE_DIRECTIONS)
+      .default('paid')
+      .describe(
+        'paid (default), or refunded: money given back to the payer (e.g. the pro-rata service-fee refund of an early return)',
+      ),
   })
   .superRefine((f, ctx) => {
     if (f.currency !== 'JPY' && f.rateToJpy === undefined)
@@ -64,6 +71,7 @@ export const feeOut = z.object({
   paidOn: z.string(),
   receiptNo: z.string().nullable(),
   source: z.enum(FEE_SOURCES),
+  direction: z.enum(FEE_DIRECTIONS),
   createdAt: z.date(),
 });
 
@@ -76,13 +84,42 @@ const ruleOut = z.object({
   status: z.enum(['ok', 'over_cap', 'unknown']),
 });
 
+export const refundOut = z.object({
+  rule: z.literal('vn_service_fee_refund'),
+  source: z.string(),
+  contractMonths: z.number().int(),
+  monthsWorked: z.number().int().describe('Whole months from the contract start to the return'),
+  monthsRemaining: z.number().int(),
+  serviceFeePaidJpy: z.number().int().describe('Service fee the worker paid, before refunds'),
+  workerAtFault: z
+    .boolean()
+    .nullable()
+    .describe('null: not recorded (PUT /placements/:id/early-return); the refund is due meanwhile'),
+  faultReason: z.string().nullable(),
+  dueJpy: z.number().int().describe('serviceFeePaidJpy × monthsRemaining ÷ contractMonths; 0 when at fault'),
+  refundedJpy: z.number().int().describe('Service fee recorded as refunded to the worker'),
+  outstandingJpy: z.number().int(),
+  status: z.enum(['due', 'refunded', 'not_due']),
+});
+
 export const feeSummaryOut = z.object({
-  workerPaidJpy: z.number().int().describe('Everything the worker paid, in yen'),
+  workerPaidJpy: z.number().int().describe('Everything the worker paid, less what was refunded, in yen'),
   capJpy: z.number().int().nullable().describe('The strictest cap on the worker’s payments that applies'),
   overCapJpy: z.number().int().describe('The largest excess over any rule'),
   status: z.enum(['ok', 'over_cap']),
   rules: z.array(ruleOut),
+  refund: refundOut
+    .nullable()
+    .describe(
+      'The pro-rata service-fee refund of an early return (Law 69/2020 art. 23); null when none applies',
+    ),
 });
+
+export const earlyReturnBody = z.strictObject({
+  workerAtFault: z.boolean().describe('false: the refund of Law 69/2020 art. 23 is due'),
+  reason: z.string().trim().min(1).max(2000).describe('What happened, as the center found it'),
+});
+export type EarlyReturnInput = z.infer<typeof earlyReturnBody>;
 
 export const feeListOut = z.object({ items: z.array(feeOut), summary: feeSummaryOut });
 
@@ -122,6 +159,11 @@ export const transferBody = z.strictObject({
   newEmployerName: z.string().trim().min(1).max(300),
   newPrefectureCode: z.string().regex(/^\d{2}$/, 'must be a 2-digit JIS prefecture code'),
   route: z.enum(TRANSFER_ROUTES),
+  skillsTestPassedOn: pastDate
+    .optional()
+    .describe(
+      'Own choice: the day the worker passed 技能検定基礎級 or the equivalent ESD evaluation test (required for own_choice)',
+    ),
 });
 export type TransferInput = z.infer<typeof transferBody>;
 
@@ -135,6 +177,7 @@ export const transferOut = z.object({
   previousPrefectureCode: z.string().nullable(),
   newEmployerName: z.string(),
   newPrefectureCode: z.string(),
+  skillsTestPassedOn: z.string().nullable(),
   createdAt: z.date(),
 });
 export const transferListOut = z.object({

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { loadOr404, readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
@@ -16,12 +17,16 @@ import {
   earliestOwnChoiceTransfer,
   type FeeSummary,
   feeSummary,
+  isEarlyReturn,
   meetsLevel,
+  type RefundDue,
+  refundDue,
   restrictionYears,
   transferLanguageLevel,
   type WorkerPayment,
 } from './protection.rules.ts';
 import type {
+  EarlyReturnInput,
   FeeInput,
   GrievanceInput,
   GrievanceQuery,
@@ -31,7 +36,7 @@ import type {
   RecruitmentCostReport,
   TransferInput,
 } from './protection.schemas.ts';
-import { grievances, placementFees, placementTransfers } from './protection.table.ts';
+import { grievances, placementEarlyReturns, placementFees, placementTransfers } from './protection.table.ts';
 
 export interface ProtectionDeps {
   db: Db;
@@ -71,9 +76,7 @@ async function loadPlacement(db: DbOrTx, actor: Actor, id: string, lock = false)
     .from(placements)
     .innerJoin(candidates, eq(candidates.id, placements.candidateId))
     .where(and(eq(placements.id, id), access.placement(actor)));
-  const [row] = lock ? await q.for('update', { of: placements }) : await q;
-  if (!row) throw notFound('The placement');
-  return row as LoadedPlacement;
+  return (await loadOr404(q, lock && { of: placements }, 'The placement')) as LoadedPlacement;
 }
 
 /* ----------------------------------------------------------------- fee ledger */
@@ -85,10 +88,20 @@ async function placementSummary(db: DbOrTx, placement: PlacementRow): Promise<Fe
       payer: placementFees.payer,
       payee: placementFees.payee,
       amountJpy: placementFees.amountJpy,
+      direction: placementFees.direction,
     })
     .from(placementFees)
     .where(eq(placementFees.placementId, placement.id));
   return feeSummary(placement, payments);
+}
+
+/** The center's finding on an early return (worker at fault or not), if recorded. */
+async function earlyReturnFault(db: DbOrTx, placementId: string) {
+  const [row] = await db
+    .select({ workerAtFault: placementEarlyReturns.workerAtFault, reason: placementEarlyReturns.reason })
+    .from(placementEarlyReturns)
+    .where(eq(placementEarlyReturns.placementId, placementId));
+  return row ?? null;
 }
 
 /**
@@ -138,6 +151,7 @@ export async function recordFee(
     throw validationFailed([{ path: 'amount', message: 'is more than ¥2,000,000,000 at the rate given' }]);
   return db.transaction(async (tx) => {
     const loaded = await loadPlacement(tx, actor, placementId, true);
+    if (input.direction === 'refunded') await assertRefundable(tx, placementId, input, amountJpy);
     const [row] = await tx
       .insert(placementFees)
       .values({
@@ -152,12 +166,13 @@ export async function recordFee(
         paidOn: input.paidOn,
         receiptNo: input.receiptNo ?? null,
         source: input.source,
+        direction: input.direction,
         createdBy: actor.id,
       })
       .returning();
     await recordAudit(tx, {
       actorId: actor.id,
-      action: 'record_fee',
+      action: input.direction === 'refunded' ? 'record_refund' : 'record_fee',
       entity: 'placement_fee',
       entityId: row!.id,
       after: row,
@@ -168,15 +183,88 @@ export async function recordFee(
   });
 }
 
-/** A placement's payments, oldest first, and where the worker stands against the caps. */
+/** A refund gives back no more than the payer paid in that category (net of earlier refunds). */
+async function assertRefundable(tx: DbOrTx, placementId: string, input: FeeInput, amountJpy: number) {
+  const [row] = await tx
+    .select({
+      net: sql<number>`coalesce(sum(case when ${placementFees.direction} = 'refunded' then -${placementFees.amountJpy} else ${placementFees.amountJpy} end), 0)::int`,
+    })
+    .from(placementFees)
+    .where(
+      and(
+        eq(placementFees.placementId, placementId),
+        eq(placementFees.category, input.category),
+        eq(placementFees.payer, input.payer),
+      ),
+    );
+  const net = Number(row?.net ?? 0);
+  if (amountJpy > net)
+    throw validationFailed([
+      {
+        path: 'amount',
+        message: `is ¥${amountJpy} refunded, more than the ¥${net} the ${input.payer} paid as ${input.category} (net of refunds)`,
+      },
+    ]);
+}
+
+/** A placement's payments, oldest first, where the worker stands against the caps, and any refund due. */
 export async function listFees({ db }: Pick<ProtectionDeps, 'db'>, actor: Actor, placementId: string) {
   const { placement } = await loadPlacement(db, actor, placementId);
+  return ledger(db, placement);
+}
+
+async function ledger(db: DbOrTx, placement: PlacementRow) {
   const items = await db
     .select()
     .from(placementFees)
-    .where(eq(placementFees.placementId, placementId))
+    .where(eq(placementFees.placementId, placement.id))
     .orderBy(asc(placementFees.paidOn), asc(placementFees.createdAt), asc(placementFees.id));
-  return { items, summary: feeSummary(placement, items) };
+  const refund: RefundDue | null = refundDue(placement, items, await earlyReturnFault(db, placement.id));
+  return { items, summary: { ...feeSummary(placement, items), refund } };
+}
+
+/**
+ * Records whether the worker was at fault for an early return (center, admin): not at fault, the
+ * service fee is refunded pro rata (Law 69/2020/QH14 art. 23). Recorded again, it replaces the earlier
+ * finding; each finding is in the audit log.
+ */
+export async function recordEarlyReturn(
+  { db }: Pick<ProtectionDeps, 'db'>,
+  actor: Actor,
+  placementId: string,
+  input: EarlyReturnInput,
+) {
+  return db.transaction(async (tx) => {
+    const { placement } = await loadPlacement(tx, actor, placementId, true);
+    if (!isEarlyReturn(placement)) {
+      throw conflict(
+        `Only a placement that returned before its contract's end (not as completed) has an early return; this one is ${placement.status}${placement.returnedOn ? `, returned on ${placement.returnedOn} (${placement.returnReason})` : ''}${placement.contractEnd ? `, contract to ${placement.contractEnd}` : ', no contract end'}.`,
+        [{ path: 'status', message: `is ${placement.status}, not returned early` }],
+      );
+    }
+    const before = await earlyReturnFault(tx, placementId);
+    const values = {
+      placementId,
+      workerAtFault: input.workerAtFault,
+      reason: input.reason.normalize('NFC'),
+      decidedBy: actor.id,
+      decidedAt: new Date(),
+    };
+    const [after] = await tx
+      .insert(placementEarlyReturns)
+      .values(values)
+      .onConflictDoUpdate({ target: placementEarlyReturns.placementId, set: values })
+      .returning();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'early_return',
+      entity: 'placement',
+      entityId: placementId,
+      before,
+      after,
+    });
+    return ledger(tx, placement);
+  });
 }
 
 /* ------------------------------------------------- recruitment cost (SDG 10.7.1) */
@@ -212,7 +300,8 @@ export async function recruitmentCost(
       province2025: candidates.homeProvince2025,
       fees: sql<WorkerPayment[]>`(select jsonb_agg(jsonb_build_object(
           'category', ${placementFees.category}, 'payer', ${placementFees.payer},
-          'payee', ${placementFees.payee}, 'amountJpy', ${placementFees.amountJpy}))
+          'payee', ${placementFees.payee}, 'amountJpy', ${placementFees.amountJpy},
+          'direction', ${placementFees.direction}))
         from ${placementFees} where ${placementFees.placementId} = ${placements.id})`,
     })
     .from(placements)
@@ -365,7 +454,19 @@ export async function requestTransfer(
           `is ${candidate.jlptLevel ?? 'none'}; ${level} or better is required`,
         );
       }
+      if (!input.skillsTestPassedOn) {
+        throw new TransferRefused(
+          'A transfer by own choice needs the basic-grade skills test (技能検定基礎級) or the equivalent ESD evaluation test passed: give the day it was passed in skillsTestPassedOn.',
+          null,
+          'skillsTestPassedOn',
+          'is missing; the skills test (技能検定基礎級 or equivalent) passed is required for own_choice',
+        );
+      }
     }
+    if (input.skillsTestPassedOn && input.skillsTestPassedOn > input.requestedOn)
+      throw validationFailed([
+        { path: 'skillsTestPassedOn', message: `must not be after requestedOn (${input.requestedOn})` },
+      ]);
     const [row] = await tx
       .insert(placementTransfers)
       .values({
@@ -377,6 +478,7 @@ export async function requestTransfer(
         previousPrefectureCode: placement.prefectureCode,
         newEmployerName: input.newEmployerName.normalize('NFC'),
         newPrefectureCode: input.newPrefectureCode,
+        skillsTestPassedOn: input.skillsTestPassedOn ?? null,
         createdBy: actor.id,
       })
       .returning();
@@ -462,9 +564,7 @@ async function loadGrievance(db: DbOrTx, actor: Actor, id: string, lock = false)
     .from(grievances)
     .innerJoin(candidates, eq(candidates.id, grievances.candidateId))
     .where(and(eq(grievances.id, id), access.grievance(actor)));
-  const [row] = lock ? await q.for('update', { of: grievances }) : await q;
-  if (!row) throw notFound('The grievance');
-  return row;
+  return loadOr404(q, lock && { of: grievances }, 'The grievance');
 }
 
 async function readGrievance(db: DbOrTx, id: string) {
@@ -530,6 +630,26 @@ export async function fileGrievance({ db }: Pick<ProtectionDeps, 'db'>, actor: A
   });
 }
 
+/** One step of a grievance's handling: the change written, in the audit log, and the grievance as read after it. */
+async function changeGrievance(
+  tx: DbOrTx,
+  actor: Actor,
+  action: 'acknowledge' | 'resolve',
+  before: typeof grievances.$inferSelect,
+  set: Partial<typeof grievances.$inferInsert>,
+) {
+  const [after] = await tx.update(grievances).set(set).where(eq(grievances.id, before.id)).returning();
+  await recordAudit(tx, {
+    actorId: actor.id,
+    action,
+    entity: 'grievance',
+    entityId: before.id,
+    before,
+    after,
+  });
+  return readGrievance(tx, before.id);
+}
+
 /** Acknowledges an open grievance (the center, an admin, or the partner of the worker's placement). */
 export async function acknowledgeGrievance({ db }: Pick<ProtectionDeps, 'db'>, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
@@ -538,20 +658,11 @@ export async function acknowledgeGrievance({ db }: Pick<ProtectionDeps, 'db'>, a
       throw conflict(`This grievance is already ${grievance.status}.`, [
         { path: 'status', message: `is ${grievance.status}` },
       ]);
-    const [after] = await tx
-      .update(grievances)
-      .set({ status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: actor.id })
-      .where(eq(grievances.id, id))
-      .returning();
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'acknowledge',
-      entity: 'grievance',
-      entityId: id,
-      before: grievance,
-      after,
+    return changeGrievance(tx, actor, 'acknowledge', grievance, {
+      status: 'acknowledged',
+      acknowledgedAt: new Date(),
+      acknowledgedBy: actor.id,
     });
-    return readGrievance(tx, id);
   });
 }
 
@@ -567,52 +678,38 @@ export async function resolveGrievance(
     if (grievance.status === 'resolved')
       throw conflict('This grievance is already resolved.', [{ path: 'status', message: 'is resolved' }]);
     const now = new Date();
-    const [after] = await tx
-      .update(grievances)
-      .set({
-        status: 'resolved',
-        acknowledgedAt: grievance.acknowledgedAt ?? now,
-        acknowledgedBy: grievance.acknowledgedBy ?? actor.id,
-        resolvedAt: now,
-        resolvedBy: actor.id,
-        resolution: resolution.normalize('NFC'),
-      })
-      .where(eq(grievances.id, id))
-      .returning();
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'resolve',
-      entity: 'grievance',
-      entityId: id,
-      before: grievance,
-      after,
+    return changeGrievance(tx, actor, 'resolve', grievance, {
+      status: 'resolved',
+      acknowledgedAt: grievance.acknowledgedAt ?? now,
+      acknowledgedBy: grievance.acknowledgedBy ?? actor.id,
+      resolvedAt: now,
+      resolvedBy: actor.id,
+      resolution: resolution.normalize('NFC'),
     });
-    return readGrievance(tx, id);
   });
 }
 
 /** Grievances in the actor's scope, latest received first. */
 export async function listGrievances({ db }: Pick<ProtectionDeps, 'db'>, actor: Actor, q: GrievanceQuery) {
   const now = new Date();
-  const rows = await db
-    .select({ ...grievanceColumns(now), ...grievancePager.keys })
-    .from(grievances)
-    .innerJoin(candidates, eq(candidates.id, grievances.candidateId))
-    .where(
-      and(
-        access.grievance(actor),
-        q.status ? eq(grievances.status, q.status) : undefined,
-        q.overdue === undefined
-          ? undefined
-          : q.overdue
-            ? grievanceOverdue(now)
-            : sql`not ${grievanceOverdue(now)}`,
-        grievancePager.after(q.cursor),
+  return readPage(grievancePager, q, (after) =>
+    db
+      .select({ ...grievanceColumns(now), ...grievancePager.keys })
+      .from(grievances)
+      .innerJoin(candidates, eq(candidates.id, grievances.candidateId))
+      .where(
+        and(
+          access.grievance(actor),
+          q.status ? eq(grievances.status, q.status) : undefined,
+          q.overdue === undefined
+            ? undefined
+            : q.overdue
+              ? grievanceOverdue(now)
+              : sql`not ${grievanceOverdue(now)}`,
+          after,
+        ),
       ),
-    )
-    .orderBy(...grievancePager.orderBy)
-    .limit(q.limit + 1);
-  return grievancePager.page(rows, q.limit);
+  );
 }
 
 /**
@@ -693,6 +790,8 @@ export function createProtectionService(deps: ProtectionDeps) {
     recordFee: (actor: Actor, placementId: string, input: FeeInput) =>
       recordFee(deps, actor, placementId, input),
     listFees: (actor: Actor, placementId: string) => listFees(deps, actor, placementId),
+    recordEarlyReturn: (actor: Actor, placementId: string, input: EarlyReturnInput) =>
+      recordEarlyReturn(deps, actor, placementId, input),
     recruitmentCost: (actor: Actor, q: RecruitmentCostQuery) => recruitmentCost(deps, actor, q),
     requestTransfer: (actor: Actor, placementId: string, input: TransferInput) =>
       requestTransfer(deps, actor, placementId, input),

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 import { sqlList } from '../../lib/vocab.ts';
 import { candidates } from '../candidates/candidates.table.ts';
@@ -22,6 +33,8 @@ export const FEE_PAYEES = ['sending', 'receiving', 'other'] as const;
 export const FEE_CURRENCIES = ['VND', 'JPY', 'USD'] as const;
 /** A receipt, or what the worker says was paid: receipts tend to show the legal cap, so both are kept. */
 export const FEE_SOURCES = ['receipt', 'worker_declared'] as const;
+/** A payment by the payer, or money given back to them (the pro-rata refund of Law 69/2020 art. 23). */
+export const FEE_DIRECTIONS = ['paid', 'refunded'] as const;
 
 /**
  * What was paid for a placement, in the currency it was paid in, with the rate used to count it in
@@ -44,10 +57,12 @@ export const placementFees = pgTable(
     paidOn: date('paid_on', { mode: 'string' }).notNull(),
     receiptNo: text('receipt_no'),
     source: text('source').$type<(typeof FEE_SOURCES)[number]>().notNull(),
+    direction: text('direction').$type<(typeof FEE_DIRECTIONS)[number]>().notNull().default('paid'),
     createdBy: uuid('created_by'),
     createdAt: columns.createdAt(),
   },
   (t) => [
+    check('placement_fees_direction_check', sql`${t.direction} in (${sql.raw(sqlList(FEE_DIRECTIONS))})`),
     check('placement_fees_category_check', sql`${t.category} in (${sql.raw(sqlList(FEE_CATEGORIES))})`),
     check('placement_fees_payer_check', sql`${t.payer} in (${sql.raw(sqlList(FEE_PAYERS))})`),
     check('placement_fees_payee_check', sql`${t.payee} in (${sql.raw(sqlList(FEE_PAYEES))})`),
@@ -79,6 +94,8 @@ export const placementTransfers = pgTable(
     previousPrefectureCode: text('previous_prefecture_code'),
     newEmployerName: text('new_employer_name').notNull(),
     newPrefectureCode: text('new_prefecture_code').notNull(),
+    /** Own choice (ESD): the day the worker passed the skills test (技能検定基礎級 or equivalent). */
+    skillsTestPassedOn: date('skills_test_passed_on', { mode: 'string' }),
     createdBy: uuid('created_by'),
     createdAt: columns.createdAt(),
   },
@@ -88,6 +105,22 @@ export const placementTransfers = pgTable(
     index('placement_transfers_placement_idx').on(t.placementId, t.createdAt, t.id),
   ],
 );
+
+/**
+ * Whether a worker who came home before the contract's end was at fault. Law 69/2020/QH14 art. 23:
+ * on an early return that is not the worker's fault, the service fee is refunded pro rata to the
+ * months not worked. Absent a row, an early return counts as not the worker's fault (the refund is due
+ * until the center records otherwise, with its reason).
+ */
+export const placementEarlyReturns = pgTable('placement_early_returns', {
+  placementId: uuid('placement_id')
+    .primaryKey()
+    .references(() => placements.id),
+  workerAtFault: boolean('worker_at_fault').notNull(),
+  reason: text('reason').notNull(),
+  decidedBy: uuid('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const GRIEVANCE_CATEGORIES = [
   'wage_unpaid',

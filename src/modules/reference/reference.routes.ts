@@ -1,26 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ANY_ROLE } from '../../lib/actor.ts';
+import { declareRoutes } from '../routes.ts';
 import { prefecturesOut, provincesOut, provincesQuery } from './reference.schemas.ts';
 
 export const referenceRoutes: FastifyPluginAsyncZod = async (app) => {
   const reference = app.services.reference;
+  const api = declareRoutes(app, ['reference']);
 
-  app.get(
+  api.list(
     '/provinces',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['reference'],
-        summary: 'Vietnamese provinces under the 2025 or 2008 boundaries',
-        querystring: provincesQuery,
-        response: { 200: provincesOut },
-      },
-    },
-    async (request) => ({
-      items: reference
-        .listProvinces(request.query.boundaries)
-        .map((p) => ({ ...p, region: p.region ?? undefined })),
+    ANY_ROLE,
+    provincesQuery,
+    provincesOut,
+    (_actor, query) => ({
+      items: reference.listProvinces(query.boundaries).map((p) => ({ ...p, region: p.region ?? undefined })),
     }),
+    { summary: 'Vietnamese provinces under the 2025 or 2008 boundaries' },
   );
 
   app.get(

@@ -1,4 +1,4 @@
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { jlptSchema } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 
@@ -30,8 +30,7 @@ export type CreateCourseInput = z.infer<typeof createCourseBody>;
 export const coursesQuery = z.object({
   kind: courseKindSchema.optional(),
   trainingCenterId: z.uuid().optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 export type CoursesQuery = z.infer<typeof coursesQuery>;
 
@@ -103,7 +102,7 @@ export const enrollmentOut = z.object({
   resultAt: z.date().nullable(),
 });
 
-export const pageQuery = z.object({ limit: limitSchema, cursor: cursorSchema });
+export { pageQuery };
 
 export const coursesOut = z.object({ items: z.array(courseOut), nextCursor: z.string().nullable() });
 export const enrollmentsOut = z.object({ items: z.array(enrollmentOut), nextCursor: z.string().nullable() });

@@ -1,5 +1,6 @@
 import { and, eq, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
@@ -213,20 +214,19 @@ export async function getCourse({ db }: TrainingDeps, actor: Actor, id: string) 
 
 /** Courses in the actor's scope, latest start first. */
 export async function listCourses({ db }: TrainingDeps, actor: Actor, q: CourseListQuery) {
-  const rows = await db
-    .select({ course: courses, enrolled: enrolledCount, ...coursePager.keys })
-    .from(courses)
-    .where(
-      and(
-        access.course(actor),
-        q.kind ? eq(courses.kind, q.kind) : undefined,
-        q.trainingCenterId ? eq(courses.trainingCenterId, q.trainingCenterId) : undefined,
-        coursePager.after(q.cursor),
+  const page = await readPage(coursePager, q, (after) =>
+    db
+      .select({ course: courses, enrolled: enrolledCount, ...coursePager.keys })
+      .from(courses)
+      .where(
+        and(
+          access.course(actor),
+          q.kind ? eq(courses.kind, q.kind) : undefined,
+          q.trainingCenterId ? eq(courses.trainingCenterId, q.trainingCenterId) : undefined,
+          after,
+        ),
       ),
-    )
-    .orderBy(...coursePager.orderBy)
-    .limit(q.limit + 1);
-  const page = coursePager.page(rows, q.limit);
+  );
   return { ...page, items: page.items.map((r) => courseOut({ ...r.course, enrolled: r.enrolled })) };
 }
 
@@ -470,11 +470,9 @@ export async function listCourseEnrollments(
     .from(courses)
     .where(and(eq(courses.id, courseId), access.courseWrite(actor)));
   if (!course) throw notFound('The course');
-  const rows = await enrollmentQuery(db, courseEnrollmentPager.keys)
-    .where(and(eq(enrollments.courseId, course.id), courseEnrollmentPager.after(q.cursor)))
-    .orderBy(...courseEnrollmentPager.orderBy)
-    .limit(q.limit + 1);
-  const page = courseEnrollmentPager.page(rows, q.limit);
+  const page = await readPage(courseEnrollmentPager, q, (after) =>
+    enrollmentQuery(db, courseEnrollmentPager.keys).where(and(eq(enrollments.courseId, course.id), after)),
+  );
   return { ...page, items: page.items.map(enrollmentOut) };
 }
 
@@ -490,11 +488,11 @@ export async function listCandidateEnrollments(
     .from(candidates)
     .where(and(eq(candidates.id, candidateId), access.candidate(actor)));
   if (!candidate) throw notFound('The candidate');
-  const rows = await enrollmentQuery(db, candidateEnrollmentPager.keys)
-    .where(and(eq(enrollments.candidateId, candidate.id), candidateEnrollmentPager.after(q.cursor)))
-    .orderBy(...candidateEnrollmentPager.orderBy)
-    .limit(q.limit + 1);
-  const page = candidateEnrollmentPager.page(rows, q.limit);
+  const page = await readPage(candidateEnrollmentPager, q, (after) =>
+    enrollmentQuery(db, candidateEnrollmentPager.keys).where(
+      and(eq(enrollments.candidateId, candidate.id), after),
+    ),
+  );
   return { ...page, items: page.items.map(enrollmentOut) };
 }
 

@@ -1,16 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  index,
-  integer,
-  numeric,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, numeric, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 import { JLPT_LEVELS, sqlList } from '../../lib/vocab.ts';
 import { candidates } from '../candidates/candidates.table.ts';
@@ -20,13 +9,11 @@ export const courses = pgTable(
   'courses',
   {
     id: columns.id(),
-    trainingCenterId: uuid('training_center_id')
-      .notNull()
-      .references(() => trainingCenters.id),
+    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
     name: text('name').notNull(),
     kind: text('kind').notNull(),
-    startsOn: date('starts_on', { mode: 'string' }).notNull(),
-    endsOn: date('ends_on', { mode: 'string' }).notNull(),
+    startsOn: columns.day('starts_on').notNull(),
+    endsOn: columns.day('ends_on').notNull(),
     hours: integer('hours').notNull(),
     capacity: integer('capacity'),
     createdAt: columns.createdAt(),
@@ -44,17 +31,13 @@ export const enrollments = pgTable(
   'enrollments',
   {
     id: columns.id(),
-    courseId: uuid('course_id')
-      .notNull()
-      .references(() => courses.id),
-    candidateId: uuid('candidate_id')
-      .notNull()
-      .references(() => candidates.id),
+    courseId: columns.ref('course_id', () => courses.id),
+    candidateId: columns.ref('candidate_id', () => candidates.id),
     outcome: text('outcome'),
     score: numeric('score', { precision: 6, scale: 2, mode: 'number' }),
     jlptLevel: text('jlpt_level'),
-    enrolledAt: timestamp('enrolled_at', { withTimezone: true }).notNull().defaultNow(),
-    resultAt: timestamp('result_at', { withTimezone: true }),
+    enrolledAt: columns.at('enrolled_at').notNull().defaultNow(),
+    resultAt: columns.at('result_at'),
   },
   (t) => [
     uniqueIndex('enrollments_course_candidate_unique').on(t.courseId, t.candidateId),

@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ROLES } from '../../lib/actor.ts';
+import { ADMINS, ROLES } from '../../lib/actor.ts';
 import { z } from '../../lib/zod.ts';
+import { declareRoutes } from '../routes.ts';
 import {
   accountListOut,
   accountOut,
@@ -27,6 +28,7 @@ const withRetryAfter = (reply: FastifyReply) => (err: unknown) => {
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.users;
   const { jwtExpiresIn } = app.services.config;
+  const api = declareRoutes(app, ['auth'], userIdParams);
 
   app.post(
     '/auth/login',
@@ -78,60 +80,16 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get(
-    '/users',
-    {
-      config: { auth: ['admin'] },
-      schema: {
-        tags: ['auth'],
-        summary: 'Users, by email',
-        querystring: usersQuery,
-        response: { 200: accountListOut },
-      },
-    },
-    async (request) => service.list(request.query),
-  );
-
-  app.post(
-    '/users',
-    {
-      config: { auth: ['admin'] },
-      schema: {
-        tags: ['auth'],
-        summary: 'Create a user with a role and the scope that role needs',
-        body: createUserBody,
-        response: { 201: userOut },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await service.create(request.actor, request.body)),
-  );
-
-  app.patch(
-    '/users/:id',
-    {
-      config: { auth: ['admin'] },
-      schema: {
-        tags: ['auth'],
-        summary: 'Re-role, re-scope, disable or enable a user; its tokens stop working',
-        params: userIdParams,
-        body: updateUserBody,
-        response: { 200: accountOut },
-      },
-    },
-    async (request) => service.update(request.actor, request.params.id, request.body),
-  );
-
-  app.post(
-    '/users/:id/reset-password',
-    {
-      config: { auth: ['admin'] },
-      schema: {
-        tags: ['auth'],
-        summary: 'Give a user a temporary password (shown once) to change at the next login',
-        params: userIdParams,
-        response: { 200: resetPasswordOut },
-      },
-    },
-    async (request) => service.resetPassword(request.actor, request.params.id),
-  );
+  api.list('/users', ADMINS, usersQuery, accountListOut, (_admin, query) => service.list(query), {
+    summary: 'Users, by email',
+  });
+  api.create('/users', ADMINS, createUserBody, userOut, service.create, {
+    summary: 'Create a user with a role and the scope that role needs',
+  });
+  api.act('PATCH', '/users/:id', ADMINS, updateUserBody, accountOut, service.update, {
+    summary: 'Re-role, re-scope, disable or enable a user; its tokens stop working',
+  });
+  api.act('POST', '/users/:id/reset-password', ADMINS, undefined, resetPasswordOut, service.resetPassword, {
+    summary: 'Give a user a temporary password (shown once) to change at the next login',
+  });
 };

@@ -1,5 +1,5 @@
 import { ROLES, SCOPE_FIELD } from '../../lib/actor.ts';
-import { cursorSchema, limitSchema } from '../../lib/pagination.ts';
+import { pageQuery } from '../../lib/pagination.ts';
 import { z } from '../../lib/zod.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './users.policy.ts';
 
@@ -86,8 +86,7 @@ export const usersQuery = z.strictObject({
     .transform((v) => v === 'true')
     .optional()
     .describe('true: only disabled users; false: only enabled ones'),
-  limit: limitSchema,
-  cursor: cursorSchema,
+  ...pageQuery.shape,
 });
 
 export type UsersQuery = z.infer<typeof usersQuery>;

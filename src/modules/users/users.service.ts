@@ -1,5 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { readPage } from '../../db/query.ts';
 import { type Actor, type Role, SCOPE_FIELD } from '../../lib/actor.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
@@ -186,19 +187,18 @@ export function sessionState(
 
 /** Users by email, optionally of one role or only (non-)disabled ones (admins only, by route). */
 export async function listUsers({ db }: Pick<UserDeps, 'db'>, query: UsersQuery) {
-  const rows = await db
-    .select({ user: users, ...userPager.keys })
-    .from(users)
-    .where(
-      and(
-        query.role ? eq(users.role, query.role) : undefined,
-        query.disabled !== undefined ? eq(users.disabled, query.disabled) : undefined,
-        userPager.after(query.cursor),
+  const page = await readPage(userPager, query, (after) =>
+    db
+      .select({ user: users, ...userPager.keys })
+      .from(users)
+      .where(
+        and(
+          query.role ? eq(users.role, query.role) : undefined,
+          query.disabled !== undefined ? eq(users.disabled, query.disabled) : undefined,
+          after,
+        ),
       ),
-    )
-    .orderBy(...userPager.orderBy)
-    .limit(query.limit + 1);
-  const page = userPager.page(rows, query.limit);
+  );
   return { items: page.items.map((r) => toAccount(r.user)), nextCursor: page.nextCursor };
 }
 

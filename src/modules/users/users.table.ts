@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 import { partners, trainingCenters } from '../organisations/organisations.table.ts';
 
@@ -34,7 +24,7 @@ export const users = pgTable(
     tokenVersion: integer('token_version').notNull().default(0),
     /** Set by an admin reset and for a generated first admin: every call but a password change → 403. */
     mustChangePassword: boolean('must_change_password').notNull().default(false),
-    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    lastLoginAt: columns.at('last_login_at'),
   },
   (t) => [
     uniqueIndex('users_email_unique').on(t.email),

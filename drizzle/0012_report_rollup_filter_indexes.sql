@@ -1,0 +1,9 @@
+CREATE INDEX "report_departure_rollup_program_idx" ON "report_departure_rollup" USING btree ("grain","program","period","province_code","boundaries","destination_country","field","gender","departed");--> statement-breakpoint
+CREATE INDEX "report_departure_rollup_field_idx" ON "report_departure_rollup" USING btree ("grain","field","period","province_code","boundaries","destination_country","program","gender","departed");--> statement-breakpoint
+CREATE INDEX "report_departure_rollup_gender_idx" ON "report_departure_rollup" USING btree ("grain","gender","period","province_code","boundaries","destination_country","program","field","departed");--> statement-breakpoint
+CREATE INDEX "report_prefecture_rollup_program_idx" ON "report_prefecture_rollup" USING btree ("grain","program","period","prefecture_code","field","gender","departed");--> statement-breakpoint
+CREATE INDEX "report_prefecture_rollup_field_idx" ON "report_prefecture_rollup" USING btree ("grain","field","period","prefecture_code","program","gender","departed");--> statement-breakpoint
+CREATE INDEX "report_prefecture_rollup_gender_idx" ON "report_prefecture_rollup" USING btree ("grain","gender","period","prefecture_code","program","field","departed");--> statement-breakpoint
+CREATE INDEX "report_return_rollup_program_idx" ON "report_return_rollup" USING btree ("grain","program","period","province_code","boundaries","destination_country","field","gender","returned","reintegrated");--> statement-breakpoint
+CREATE INDEX "report_return_rollup_field_idx" ON "report_return_rollup" USING btree ("grain","field","period","province_code","boundaries","destination_country","program","gender","returned","reintegrated");--> statement-breakpoint
+CREATE INDEX "report_return_rollup_gender_idx" ON "report_return_rollup" USING btree ("grain","gender","period","province_code","boundaries","destination_country","program","field","returned","reintegrated");
