@@ -78,7 +78,15 @@ async function* sheetRecords(
       // The first sheet in the workbook's order (exceljs names each reader after its sheet).
       const first = (reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets?.[0]
         ?.name;
-      if (done || (first !== undefined && (sheet as unknown as { name?: string }).name !== first)) continue;
+      if (done || (first !== undefined && (sheet as unknown as { name?: string }).name !== first)) {
+        // Read through, not skipped: a sheet stored before the shared strings comes from a temporary
+        // file that exceljs deletes as soon as we move on, while the file's read stream may still be
+        // opening — an ENOENT with no listener, which would end the process.
+        for await (const _ of sheet) {
+          // the other sheets' rows are not imported
+        }
+        continue;
+      }
       done = true;
       for await (const row of sheet) {
         const values = row.values as unknown[];
