@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.ts';
-import { DEMO_PASSWORD, openWorkspace, SHOTS_DIR, shootFailure, signIn, type Workspace } from './browser.ts';
+import { DEMO_PASSWORD, SHOTS_DIR, signIn, type Workspace, workspaceForFile } from './browser.ts';
 
 /*
  * An administrator disables the account of a center clerk who is signed in in another browser tab:
@@ -10,14 +10,8 @@ import { DEMO_PASSWORD, openWorkspace, SHOTS_DIR, shootFailure, signIn, type Wor
  */
 
 let w: Workspace;
-beforeAll(async () => {
-  w = await openWorkspace({ demo: true });
-}, 300_000);
-afterEach(async (ctx) => shootFailure(w, ctx.task.name, ctx.task.result?.state === 'fail'));
-afterAll(async () => {
-  const problems = w?.problems;
-  await w?.close();
-  expect(problems).toEqual([]);
+workspaceForFile({ demo: true }, (opened) => {
+  w = opened;
 });
 
 const CLERK = 'vinhphuc@demo.kakehashi.vn';

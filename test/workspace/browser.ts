@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { seedDemo } from '../../scripts/seed-demo.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -94,6 +95,28 @@ export async function shootFailure(w: Workspace | undefined, name: string, faile
   const file = `${SHOTS_DIR}/failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`;
   await w.page.screenshot({ path: file, fullPage: true }).catch(() => {});
   console.info(`screenshot of the failure: ${file}`);
+}
+
+/**
+ * One workspace for all the tests of a file: opened before them (then `ready` seeds what the file needs),
+ * a screenshot of each failing test, closed after them. A console error or CSP violation fails the file.
+ */
+export function workspaceForFile(
+  opts: { demo?: boolean; locale?: string },
+  ready: (w: Workspace) => void | Promise<void>,
+  timeout = 300_000,
+) {
+  let w: Workspace | undefined;
+  beforeAll(async () => {
+    w = await openWorkspace(opts);
+    await ready(w);
+  }, timeout);
+  afterEach(async (ctx) => shootFailure(w, ctx.task.name, ctx.task.result?.state === 'fail'));
+  afterAll(async () => {
+    const problems = w?.problems;
+    await w?.close();
+    expect(problems).toEqual([]);
+  });
 }
 
 /** Signs in through the page's form. */

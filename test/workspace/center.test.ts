@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { candidates } from '../../src/db/schema.ts';
-import { DEMO_PASSWORD, openWorkspace, SHOTS_DIR, shootFailure, signIn, type Workspace } from './browser.ts';
+import { DEMO_PASSWORD, SHOTS_DIR, signIn, type Workspace, workspaceForFile } from './browser.ts';
 
 /*
  * A clerk of the Long An center, on a fresh database with the demo data, does a day's work in the
@@ -13,14 +13,8 @@ import { DEMO_PASSWORD, openWorkspace, SHOTS_DIR, shootFailure, signIn, type Wor
  */
 
 let w: Workspace;
-beforeAll(async () => {
-  w = await openWorkspace({ demo: true });
-}, 300_000);
-afterEach(async (ctx) => shootFailure(w, ctx.task.name, ctx.task.result?.state === 'fail'));
-afterAll(async () => {
-  const problems = w?.problems;
-  await w?.close();
-  expect(problems).toEqual([]);
+workspaceForFile({ demo: true }, (opened) => {
+  w = opened;
 });
 
 const dmy = (d: Date) =>

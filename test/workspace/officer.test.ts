@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { candidates, placements } from '../../src/db/schema.ts';
-import { DEMO_PASSWORD, openWorkspace, SHOTS_DIR, shootFailure, signIn, type Workspace } from './browser.ts';
+import { DEMO_PASSWORD, SHOTS_DIR, signIn, type Workspace, workspaceForFile } from './browser.ts';
 
 /*
  * A statistician of the Tây Ninh department (province 80) opens the reports, picks the month of the
@@ -11,14 +11,8 @@ import { DEMO_PASSWORD, openWorkspace, SHOTS_DIR, shootFailure, signIn, type Wor
  */
 
 let w: Workspace;
-beforeAll(async () => {
-  w = await openWorkspace({ demo: true });
-}, 300_000);
-afterEach(async (ctx) => shootFailure(w, ctx.task.name, ctx.task.result?.state === 'fail'));
-afterAll(async () => {
-  const problems = w?.problems;
-  await w?.close();
-  expect(problems).toEqual([]);
+workspaceForFile({ demo: true }, (opened) => {
+  w = opened;
 });
 
 describe("a provincial officer's reports", () => {

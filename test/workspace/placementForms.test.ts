@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grievances } from '../../src/db/schema.ts';
 import { actors } from '../helpers/seed.ts';
-import { openWorkspace, shootFailure, signIn, type Workspace } from './browser.ts';
+import { signIn, type Workspace, workspaceForFile } from './browser.ts';
 
 /*
  * A grievance filed from a placement's page: by the partner of the placement (in Japanese), with the
@@ -19,42 +19,40 @@ let courseId: string;
 const PARTNER = { email: 'staff@okayama-kumiai.example.jp', password: 'okayama-grievance-2026' };
 const CENTER = { email: 'clerk@longan-center.example.vn', password: 'long-an-grievance-2026' };
 
-beforeAll(async () => {
-  w = await openWorkspace();
-  const { seed } = w.t;
-  const users = w.t.app.services.users;
-  const center = await seed.center({ provinceCode: '80' });
-  const partner = await seed.partner();
-  const candidate = await seed.candidate({ trainingCenterId: center.id });
-  const order = await seed.jobOrder({ partnerId: partner.id });
-  const placement = await seed.placement({ candidateId: candidate.id, jobOrderId: order.id });
-  placementId = placement.id;
-  // Two certificates of one course, one of another course (which the first course's page must not count).
-  const [course, other] = [
-    await seed.course({ trainingCenterId: center.id }),
-    await seed.course({ trainingCenterId: center.id }),
-  ];
-  courseId = course.id;
-  for (const c of [course, other, course]) {
-    const trainee = await seed.candidate({ trainingCenterId: center.id });
-    const e = await seed.enrollment({
-      courseId: c.id,
-      candidateId: trainee.id,
-      outcome: 'passed',
-      score: 80,
-    });
-    await w.t.app.services.documents.issue(actors.center(center.id), { enrollmentId: e.id });
-  }
-  candidateId = candidate.id;
-  await users.create(null, { ...PARTNER, role: 'partner', partnerId: partner.id });
-  await users.create(null, { ...CENTER, role: 'center', trainingCenterId: center.id });
-}, 120_000);
-afterEach(async (ctx) => shootFailure(w, ctx.task.name, ctx.task.result?.state === 'fail'));
-afterAll(async () => {
-  const problems = w?.problems;
-  await w?.close();
-  expect(problems).toEqual([]);
-});
+workspaceForFile(
+  {},
+  async (opened) => {
+    w = opened;
+    const { seed } = w.t;
+    const users = w.t.app.services.users;
+    const center = await seed.center({ provinceCode: '80' });
+    const partner = await seed.partner();
+    const candidate = await seed.candidate({ trainingCenterId: center.id });
+    const order = await seed.jobOrder({ partnerId: partner.id });
+    const placement = await seed.placement({ candidateId: candidate.id, jobOrderId: order.id });
+    placementId = placement.id;
+    // Two certificates of one course, one of another course (which the first course's page must not count).
+    const [course, other] = [
+      await seed.course({ trainingCenterId: center.id }),
+      await seed.course({ trainingCenterId: center.id }),
+    ];
+    courseId = course.id;
+    for (const c of [course, other, course]) {
+      const trainee = await seed.candidate({ trainingCenterId: center.id });
+      const e = await seed.enrollment({
+        courseId: c.id,
+        candidateId: trainee.id,
+        outcome: 'passed',
+        score: 80,
+      });
+      await w.t.app.services.documents.issue(actors.center(center.id), { enrollmentId: e.id });
+    }
+    candidateId = candidate.id;
+    await users.create(null, { ...PARTNER, role: 'partner', partnerId: partner.id });
+    await users.create(null, { ...CENTER, role: 'center', trainingCenterId: center.id });
+  },
+  120_000,
+);
 
 const page = () => w.page;
 const status = () => page().locator('#live-status').textContent();

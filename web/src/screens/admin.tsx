@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, type Page } from '../api.ts';
+import { ListTable } from '../components/listTable.tsx';
 import {
   type Column,
   DateInput,
@@ -386,14 +387,7 @@ function OrgSection({ tab, spec, created }: { tab: OrgTab; spec: OrgSpec; create
           </div>
         </form>
       </details>
-      <Table
-        caption={t(`ad_tab_${tab}`)}
-        columns={spec.columns}
-        rows={list.rows}
-        rowKey={(r) => r.id}
-        more={list.more}
-        busy={list.busy}
-      />
+      <ListTable caption={t(`ad_tab_${tab}`)} columns={spec.columns} rowKey={(r) => r.id} list={list} />
     </>
   );
 }
@@ -731,13 +725,11 @@ export function AuditScreen() {
         />
         <Field label={t('ad_entityId')} {...form.field('entityId')} />
       </Filters>
-      <Table
+      <ListTable
         caption={t('nav_audit')}
         columns={columns}
-        rows={list.rows}
         rowKey={(e) => `${e.at}-${e.entity}-${e.entityId}-${e.action}`}
-        more={list.more}
-        busy={list.busy}
+        list={list}
       />
     </section>
   );

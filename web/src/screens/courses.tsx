@@ -1,6 +1,7 @@
 /** Courses of the center: list and create; one course: enroll, record and correct results, certificates. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, download, get, type Page } from '../api.ts';
+import { ListTable } from '../components/listTable.tsx';
 import {
   type Column,
   DateInput,
@@ -55,14 +56,7 @@ export function CoursesScreen() {
   return (
     <section>
       <ScreenTitle text={t('nav_courses')} />
-      <Table
-        caption={t('nav_courses')}
-        columns={columns}
-        rows={list.rows}
-        rowKey={(c) => c.id}
-        more={list.more}
-        busy={list.busy}
-      />
+      <ListTable caption={t('nav_courses')} columns={columns} rowKey={(c) => c.id} list={list} />
       <h2>{t('newCourse')}</h2>
       <form
         noValidate

@@ -1,6 +1,7 @@
 /** After training: alerts inbox, grievances, a placement with its letter and fee ledger. */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, get } from '../api.ts';
+import { ListTable } from '../components/listTable.tsx';
 import {
   type Column,
   DateInput,
@@ -57,14 +58,7 @@ export function AlertsScreen() {
   return (
     <section>
       <ScreenTitle text={t('nav_alerts')} />
-      <Table
-        caption={t('nav_alerts')}
-        columns={columns}
-        rows={list.rows}
-        rowKey={(a) => a.id}
-        more={list.more}
-        busy={list.busy}
-      />
+      <ListTable caption={t('nav_alerts')} columns={columns} rowKey={(a) => a.id} list={list} />
       <Dialog open={closing !== null} title={t('closeAlert')} onClose={() => setClosing(null)}>
         <form
           noValidate
@@ -175,14 +169,7 @@ export function GrievancesScreen() {
           onValue={(x) => setFilter({ ...filter, overdue: x })}
         />
       </div>
-      <Table
-        caption={t('nav_grievances')}
-        columns={columns}
-        rows={list.rows}
-        rowKey={(g) => g.id}
-        more={list.more}
-        busy={list.busy}
-      />
+      <ListTable caption={t('nav_grievances')} columns={columns} rowKey={(g) => g.id} list={list} />
       <Dialog open={resolving !== null} title={t('resolve')} onClose={() => setResolving(null)}>
         <form
           noValidate

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, get, type Page } from '../api.ts';
+import { ListTable } from '../components/listTable.tsx';
 import {
   type Column,
   DateInput,
@@ -194,64 +195,26 @@ export function PoolScreen() {
       setBusy(false);
     }
   };
-  const v = form.values;
-  const e = form.errors;
   return (
     <section>
       <ScreenTitle text={t('nav_pool')} />
       <p class="hint pt-intro">{t('pt_poolHelp')}</p>
       <form class="filters" aria-label={t('filter')} noValidate onSubmit={search}>
+        <Select label={column('occupationField')} group="fields" empty={t('all')} {...form.field('field')} />
         <Select
-          name="field"
-          label={column('occupationField')}
-          group="fields"
-          empty={t('all')}
-          value={v.field}
-          onValue={(x) => form.set('field', x)}
-          error={e.field}
-        />
-        <Select
-          name="minJlpt"
           label={t('jlptAtLeast')}
           options={jlptOptions()}
           empty={t('all')}
-          value={v.minJlpt}
-          onValue={(x) => form.set('minJlpt', x)}
-          error={e.minJlpt}
+          {...form.field('minJlpt')}
         />
+        <Select label={column('gender')} group="genders" empty={t('all')} {...form.field('gender')} />
+        <Field label={t('pt_ageMin')} inputMode="numeric" {...form.field('ageMin')} />
+        <Field label={t('pt_ageMax')} inputMode="numeric" {...form.field('ageMax')} />
         <Select
-          name="gender"
-          label={column('gender')}
-          group="genders"
-          empty={t('all')}
-          value={v.gender}
-          onValue={(x) => form.set('gender', x)}
-          error={e.gender}
-        />
-        <Field
-          name="ageMin"
-          label={t('pt_ageMin')}
-          inputMode="numeric"
-          value={v.ageMin}
-          onValue={(x) => form.set('ageMin', x)}
-          error={e.ageMin}
-        />
-        <Field
-          name="ageMax"
-          label={t('pt_ageMax')}
-          inputMode="numeric"
-          value={v.ageMax}
-          onValue={(x) => form.set('ageMax', x)}
-          error={e.ageMax}
-        />
-        <Select
-          name="homeProvinceCode"
           label={column('homeProvinceName')}
           options={provinces.map((p) => ({ value: p.code, label: provinceName(p) }))}
           empty={t('all')}
-          value={v.homeProvinceCode}
-          onValue={(x) => form.set('homeProvinceCode', x)}
-          error={e.homeProvinceCode}
+          {...form.field('homeProvinceCode')}
         />
         <div class="actions">
           <button type="submit" disabled={form.busy}>
@@ -352,14 +315,7 @@ export function JobOrdersScreen() {
         </Link>
       </div>
       {filters}
-      <Table
-        caption={t('nav_jobOrders')}
-        columns={columns}
-        rows={list.rows}
-        rowKey={(o) => o.id}
-        more={list.more}
-        busy={list.busy}
-      />
+      <ListTable caption={t('nav_jobOrders')} columns={columns} rowKey={(o) => o.id} list={list} />
     </section>
   );
 }
@@ -410,25 +366,21 @@ function JobOrderForm({
       );
   }, [admin]);
   const v = form.values;
-  const e = form.errors;
   const text = (
     name: keyof typeof v,
     label: string,
     extra: { required?: boolean; numeric?: boolean } = {},
   ) => (
     <Field
-      name={name}
       label={label}
       required={extra.required}
       inputMode={extra.numeric ? 'numeric' : undefined}
       autoComplete="off"
-      value={v[name]}
-      onValue={(x) => form.set(name, x)}
-      error={e[name]}
+      {...form.field(name)}
     />
   );
   const date = (name: 'interviewOn' | 'departureBy', label: string) => (
-    <DateInput name={name} label={label} value={v[name]} onValue={(x) => form.set(name, x)} error={e[name]} />
+    <DateInput label={label} {...form.field(name)} />
   );
   return (
     <form
@@ -452,72 +404,48 @@ function JobOrderForm({
       <div class="form-grid">
         {admin && !order && (
           <Select
-            name="partnerId"
             label={t('pt_partner')}
             required
             options={partners.map((p) => ({ value: p.id, label: p.nameJa ?? p.name }))}
             empty=""
-            value={v.partnerId}
-            onValue={(x) => form.set('partnerId', x)}
-            error={e.partnerId}
+            {...form.field('partnerId')}
           />
         )}
         {text('employerName', column('employerName'), { required: true })}
         {!order && (
           <Select
-            name="prefectureCode"
             label={column('prefectureName')}
             required
             options={prefectures.map((p) => ({ value: p.code, label: prefectureName(p) }))}
             empty=""
-            value={v.prefectureCode}
-            onValue={(x) => form.set('prefectureCode', x)}
-            error={e.prefectureCode}
+            {...form.field('prefectureCode')}
           />
         )}
         {text('municipality', t('pt_municipality'))}
         {!order && (
           <Select
-            name="program"
             label={column('program')}
             required
             options={programOptions()}
             empty=""
-            value={v.program}
-            onValue={(x) => form.set('program', x)}
-            error={e.program}
+            {...form.field('program')}
           />
         )}
         {!order && (
-          <Select
-            name="field"
-            label={column('field')}
-            required
-            group="fields"
-            empty=""
-            value={v.field}
-            onValue={(x) => form.set('field', x)}
-            error={e.field}
-          />
+          <Select label={column('field')} required group="fields" empty="" {...form.field('field')} />
         )}
         {text('headcount', t('pt_headcount'), { required: true, numeric: true })}
         <Select
-          name="minJlpt"
           label={t('jlptAtLeast')}
           options={jlptOptions()}
           empty={t('none')}
-          value={v.minJlpt}
-          onValue={(x) => form.set('minJlpt', x)}
-          error={e.minJlpt}
+          {...form.field('minJlpt')}
         />
         <Select
-          name="gender"
           label={column('gender')}
           group="genders"
           empty={t('pt_anyGender')}
-          value={v.gender}
-          onValue={(x) => form.set('gender', x)}
-          error={e.gender}
+          {...form.field('gender')}
         />
         {text('ageMin', t('pt_ageMin'), { numeric: true })}
         {text('ageMax', t('pt_ageMax'), { numeric: true })}
@@ -814,14 +742,7 @@ function CloseDialog({
           return t('pt_orderClosed');
         })}
       >
-        <Field
-          name="reason"
-          label={t('pt_closeReason')}
-          required
-          value={form.values.reason}
-          onValue={(x) => form.set('reason', x)}
-          error={form.errors.reason}
-        />
+        <Field label={t('pt_closeReason')} required {...form.field('reason')} />
         <div class="actions">
           <button type="submit" class="danger" disabled={form.busy}>
             {t('pt_closeOrder')}
@@ -861,7 +782,6 @@ function SelectForm({
   onDone: (code: string) => void;
 }) {
   const form = useForm({ contractStart: '', contractEnd: '', monthlyWageJpy: '' });
-  const v = form.values;
   const e = form.errors;
   return (
     <form
@@ -876,28 +796,9 @@ function SelectForm({
       <p>{t('pt_selectHelp', { employer: order.employerName })}</p>
       {e.candidateCode && <p class="error">{e.candidateCode}</p>}
       <div class="form-grid">
-        <DateInput
-          name="contractStart"
-          label={column('contractStart')}
-          value={v.contractStart}
-          onValue={(x) => form.set('contractStart', x)}
-          error={e.contractStart}
-        />
-        <DateInput
-          name="contractEnd"
-          label={column('contractEnd')}
-          value={v.contractEnd}
-          onValue={(x) => form.set('contractEnd', x)}
-          error={e.contractEnd}
-        />
-        <Field
-          name="monthlyWageJpy"
-          label={column('monthlyWageJpy')}
-          inputMode="numeric"
-          value={v.monthlyWageJpy}
-          onValue={(x) => form.set('monthlyWageJpy', x)}
-          error={e.monthlyWageJpy}
-        />
+        <DateInput label={column('contractStart')} {...form.field('contractStart')} />
+        <DateInput label={column('contractEnd')} {...form.field('contractEnd')} />
+        <Field label={column('monthlyWageJpy')} inputMode="numeric" {...form.field('monthlyWageJpy')} />
       </div>
       <div class="actions">
         <button type="submit" disabled={form.busy}>

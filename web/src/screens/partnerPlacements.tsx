@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, type Page } from '../api.ts';
+import { ListTable } from '../components/listTable.tsx';
 import {
   type Column,
   DateInput,
@@ -166,13 +167,11 @@ export function PartnerPlacementsScreen() {
     <section>
       <ScreenTitle text={t('pt_navPlacements')} />
       {filters}
-      <Table
+      <ListTable
         caption={t('pt_navPlacements')}
         columns={placementColumns()}
-        rows={list.rows}
         rowKey={(p) => p.id}
-        more={list.more}
-        busy={list.busy}
+        list={list}
       />
     </section>
   );
@@ -264,8 +263,6 @@ function TermsForm({
 }) {
   const form = useForm(termsText(placement));
   const departed = placement.status === 'departed';
-  const v = form.values;
-  const e = form.errors;
   const before = termsText(placement);
   // After departure only the contract end (an extension, with a reason) and the residence card change.
   const shown = (k: TermField) =>
@@ -283,24 +280,14 @@ function TermsForm({
   };
   const input = (k: TermField) =>
     k === 'contractStart' || k === 'contractEnd' || k === 'residenceCardExpiresOn' ? (
-      <DateInput
-        key={k}
-        name={k}
-        label={labels[k]}
-        value={v[k]}
-        onValue={(x) => form.set(k, x)}
-        error={e[k]}
-      />
+      <DateInput key={k} label={labels[k]} {...form.field(k)} />
     ) : (
       <Field
         key={k}
-        name={k}
         label={labels[k]}
         inputMode={k === 'monthlyWageJpy' ? 'numeric' : undefined}
         autoComplete="off"
-        value={v[k]}
-        onValue={(x) => form.set(k, x)}
-        error={e[k]}
+        {...form.field(k)}
       />
     );
   return (
@@ -322,15 +309,7 @@ function TermsForm({
       {departed && <p class="hint">{t('pt_termsAfterDeparture')}</p>}
       <div class="form-grid">
         {TERM_FIELDS.filter(shown).map(input)}
-        {departed && (
-          <Field
-            name="reason"
-            label={t('pt_extensionReason')}
-            value={v.reason}
-            onValue={(x) => form.set('reason', x)}
-            error={e.reason}
-          />
-        )}
+        {departed && <Field label={t('pt_extensionReason')} {...form.field('reason')} />}
       </div>
       <div class="actions">
         <button type="submit" disabled={form.busy}>
@@ -352,7 +331,6 @@ function TransferForm({ placementId, onDone }: { placementId: string; onDone: ()
   });
   const prefectures = usePrefectures();
   const v = form.values;
-  const e = form.errors;
   return (
     <form
       class="card"
@@ -366,60 +344,19 @@ function TransferForm({ placementId, onDone }: { placementId: string; onDone: ()
     >
       <h2 id="pt-transfer-title">{t('pt_newTransfer')}</h2>
       <div class="form-grid">
+        <Select label={column('type')} required group="transferKinds" empty="" {...form.field('kind')} />
+        <DateInput label={t('pt_requestedOn')} required {...form.field('requestedOn')} />
+        <Field label={t('pt_newEmployer')} required {...form.field('newEmployerName')} />
         <Select
-          name="kind"
-          label={column('type')}
-          required
-          group="transferKinds"
-          empty=""
-          value={v.kind}
-          onValue={(x) => form.set('kind', x)}
-          error={e.kind}
-        />
-        <DateInput
-          name="requestedOn"
-          label={t('pt_requestedOn')}
-          required
-          value={v.requestedOn}
-          onValue={(x) => form.set('requestedOn', x)}
-          error={e.requestedOn}
-        />
-        <Field
-          name="newEmployerName"
-          label={t('pt_newEmployer')}
-          required
-          value={v.newEmployerName}
-          onValue={(x) => form.set('newEmployerName', x)}
-          error={e.newEmployerName}
-        />
-        <Select
-          name="newPrefectureCode"
           label={column('prefectureName')}
           required
           options={prefectures.map((x) => ({ value: x.code, label: prefectureName(x) }))}
           empty=""
-          value={v.newPrefectureCode}
-          onValue={(x) => form.set('newPrefectureCode', x)}
-          error={e.newPrefectureCode}
+          {...form.field('newPrefectureCode')}
         />
-        <Select
-          name="route"
-          label={t('pt_route')}
-          required
-          group="transferRoutes"
-          empty=""
-          value={v.route}
-          onValue={(x) => form.set('route', x)}
-          error={e.route}
-        />
+        <Select label={t('pt_route')} required group="transferRoutes" empty="" {...form.field('route')} />
         {v.kind === 'own_choice' && (
-          <DateInput
-            name="skillsTestPassedOn"
-            label={t('pt_skillsTestPassedOn')}
-            value={v.skillsTestPassedOn}
-            onValue={(x) => form.set('skillsTestPassedOn', x)}
-            error={e.skillsTestPassedOn}
-          />
+          <DateInput label={t('pt_skillsTestPassedOn')} {...form.field('skillsTestPassedOn')} />
         )}
       </div>
       <div class="actions">

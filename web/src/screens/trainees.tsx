@@ -1,6 +1,7 @@
 /** Center staff (and admins): the trainees list with its filters, and the register form. */
 import { useState } from 'preact/hooks';
 import { api, prefetch } from '../api.ts';
+import { ListTable } from '../components/listTable.tsx';
 import {
   type Column,
   DateInput,
@@ -10,7 +11,6 @@ import {
   Link,
   ScreenTitle,
   Select,
-  Table,
   useForm,
   usePagedList,
 } from '../components/ui.tsx';
@@ -104,66 +104,38 @@ export function TraineesScreen() {
             setQuery({ ...form.values });
           }}
         >
-          <Field
-            name="q"
-            label={t('searchByName')}
-            type="search"
-            value={form.values.q}
-            onValue={(v) => form.set('q', v)}
-          />
+          <Field label={t('searchByName')} type="search" {...form.field('q')} />
           <Select
-            name="status"
             label={column('status')}
             group="candidateStatuses"
             empty={t('all')}
-            value={form.values.status}
-            onValue={(v) => form.set('status', v)}
+            {...form.field('status')}
           />
           <Select
-            name="occupationField"
             label={column('occupationField')}
             group="fields"
             empty={t('all')}
-            value={form.values.occupationField}
-            onValue={(v) => form.set('occupationField', v)}
+            {...form.field('occupationField')}
           />
           <Select
-            name="jlptLevel"
             label={t('jlptAtLeast')}
             options={jlptOptions()}
             empty={t('all')}
-            value={form.values.jlptLevel}
-            onValue={(v) => form.set('jlptLevel', v)}
+            {...form.field('jlptLevel')}
           />
+          <Select label={column('gender')} group="genders" empty={t('all')} {...form.field('gender')} />
           <Select
-            name="gender"
-            label={column('gender')}
-            group="genders"
-            empty={t('all')}
-            value={form.values.gender}
-            onValue={(v) => form.set('gender', v)}
-          />
-          <Select
-            name="homeProvinceCode"
             label={column('homeProvinceCode')}
             options={provinces.map((p) => ({ value: p.code, label: provinceName(p) }))}
             empty={t('all')}
-            value={form.values.homeProvinceCode}
-            onValue={(v) => form.set('homeProvinceCode', v)}
+            {...form.field('homeProvinceCode')}
           />
           <div class="actions">
             <button type="submit">{t('filter')}</button>
           </div>
         </form>
       </details>
-      <Table
-        caption={t('nav_trainees')}
-        columns={columns}
-        rows={list.rows}
-        rowKey={(c) => c.id}
-        more={list.more}
-        busy={list.busy}
-      />
+      <ListTable caption={t('nav_trainees')} columns={columns} rowKey={(c) => c.id} list={list} />
     </section>
   );
 }
