@@ -76,7 +76,7 @@ describe("a center's day in the workspace", () => {
     const error = w.page.locator('#f-nationalId-error');
     await error.waitFor();
     // The API's message for the field, and the focus on it.
-    expect(await w.page.evaluate(() => document.activeElement?.id)).toBe('f-nationalId');
+    await expect.poll(() => w.page.evaluate(() => document.activeElement?.id)).toBe('f-nationalId');
     expect(await w.page.locator('#f-fullName-error').count()).toBe(0);
     await w.page.getByLabel('Số CCCD').fill('080303009999');
     await w.page.getByRole('button', { name: 'Đăng ký', exact: true }).click();

@@ -121,7 +121,7 @@ describe('the workspace frame', () => {
   it('an expired session asks to sign in again over the half-filled form, then sends it', async () => {
     await w.page.getByRole('link', { name: 'Học viên', exact: true }).click();
     await w.page.getByRole('link', { name: 'Đăng ký học viên' }).click();
-    expect(await w.page.evaluate(() => document.activeElement?.id)).toBe('screen-title');
+    await expect.poll(() => w.page.evaluate(() => document.activeElement?.id)).toBe('screen-title');
     await w.page.getByLabel('Họ và tên').fill('Trần Thị Hồng Nhung');
     await w.page.getByLabel('Ngày sinh').fill('14/02/2001');
     await w.page.getByLabel('Giới tính').selectOption({ label: 'Nữ' });
