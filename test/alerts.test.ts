@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/query.ts';
 import * as t from '../src/db/schema.ts';
 import type { JobContext } from '../src/jobs/types.ts';
+import { createTranslator } from '../src/lib/translate.ts';
 import { deadlineAlerts } from '../src/modules/operations/operations.jobs.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { actors } from './helpers/seed.ts';
@@ -242,6 +244,29 @@ describe('deadline alerts', () => {
     const ready = await listAlerts(actors.admin(), '?kind=ready_too_long');
     expect(ready.items.map((a) => a.subjectId)).toEqual([ids.c6]);
     expect(ready.items[0]!.dueOn).toBe('2026-01-28');
+  });
+
+  it('every alert raised reads in Vietnamese and Japanese too (its kind and its message)', async () => {
+    const raised = await queryRows<{ kind: string; message: string }>(
+      h.database.db,
+      sql`select distinct ${t.alerts.kind} as kind, ${t.alerts.message} as message from ${t.alerts}`,
+    );
+    expect(new Set(raised.map((a) => a.kind)).size).toBeGreaterThanOrEqual(4);
+    const json = (name: string) =>
+      JSON.parse(readFileSync(new URL(`../templates/${name}`, import.meta.url), 'utf8'));
+    const translator = createTranslator({ alerts: json('problems.json').alerts });
+    const kinds = json('vocabulary.json').alertKinds as Record<string, unknown>;
+    for (const { kind, message } of raised) {
+      expect(kinds[kind], kind).toBeDefined();
+      const matched = translator.match(message);
+      expect(matched?.en, message).toBeDefined();
+      for (const lang of ['vi', 'ja'] as const) {
+        const text = translator.localise(message, lang);
+        expect(text, message).not.toBe(message);
+        // The values are carried over (the candidate's code, the employer, the date).
+        for (const value of Object.values(matched!.values)) expect(text).toContain(value);
+      }
+    }
   });
 });
 

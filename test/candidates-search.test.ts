@@ -118,10 +118,13 @@ describe('search that finds the person first', () => {
   it('among thousands: a common name is paged newest first, a rare older one still ranks first', async () => {
     const c = (await t.seed.center()).id;
     // 4,200 trainees of one center, one a second apart, oldest first: more than a tier walks through
-    // newest first before it sorts its matches instead, so both ways are taken.
+    // newest first before it walks further or sorts its matches instead, so each way is taken. Mai:
+    // 4 among the newest 4,000, 20 among the oldest 200 — a page of 10 takes the longer walk.
     const start = Date.parse('2024-01-01T00:00:00Z');
     const all = Array.from({ length: 4200 }, (_, i) => {
-      const fullName = i === 3 ? 'Lò Thị Hường' : i % 3 === 0 ? 'Bùi Thị Hương' : 'Bùi Thị Lan';
+      const mai = i % 1000 === 500 || (i < 200 && i % 10 === 1);
+      const fullName =
+        i === 3 ? 'Lò Thị Hường' : mai ? 'Bùi Thị Mai' : i % 3 === 0 ? 'Bùi Thị Hương' : 'Bùi Thị Lan';
       return {
         id: randomUUID(),
         fullName,
@@ -164,6 +167,12 @@ describe('search that finds the person first', () => {
     // Plain letters: whole words first (Hương and Hường alike, newest first), then parts of words.
     expect((await ids('huong', 2)).ids).toEqual(huong.slice(0, 2));
     expect((await ids('Lò Thị', 5)).ids).toEqual([all[3]!.id]);
+    // Few among the newest, more further back: the newest 10, then the next 10 after the cursor.
+    const mai = newestFirst('Bùi Thị Mai');
+    expect(mai).toHaveLength(24);
+    const firstMai = await ids('mai', 10);
+    expect(firstMai.ids).toEqual(mai.slice(0, 10));
+    expect((await ids('mai', 10, firstMai.next!)).ids).toEqual(mai.slice(10, 20));
   });
 
   it('a whole code is the best match', async () => {

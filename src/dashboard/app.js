@@ -51,6 +51,8 @@ const provinceNotes = (report) => [
 const rangeAndBoundaries = () => ({ ...range(), boundaries: state.filters.boundaries });
 /** Programme and gender: the API filters them on departures, host prefectures and reintegration. */
 const cohort = () => ({ program: state.filters.program, gender: state.filters.gender });
+/** The query of a report by home province of a cohort: the share of Japan, reintegration. */
+const provinceCohort = () => ({ ...rangeAndBoundaries(), ...cohort() });
 const programLabel = (code) => PROGRAM_LABELS[language()]?.[code] ?? code;
 const categoryLabel = (code) => GRIEVANCE_CATEGORY_LABELS[language()]?.[code] ?? code;
 /** The sum of a column, or null (shown as hidden) when a cell of it was withheld. */
@@ -74,6 +76,30 @@ const departureCells = (r) => [
   formatPercent(r.japanShare),
 ];
 
+/**
+ * The view of a report by province with a ratio (`ratio`: the share of Japan, the reintegration
+ * rate): a bar group a province, labelled with its ratio, and a table row a province with `cells`
+ * (the columns `head`), the totals under them.
+ */
+function provinceView(report, ratio, { datasets, stacked, summary, head, cells }) {
+  const rows = report.rows;
+  return {
+    chart: {
+      labels: rows.map((r) => `${provinceLabel(r)} (${formatPercent(r[ratio])})`),
+      stacked,
+      datasets: datasets(rows),
+      tooltipFooter: (i) => `${t(ratio)}: ${formatPercent(rows[i][ratio])}`,
+      summary: rows.map(summary),
+    },
+    table: {
+      head: [t('province'), ...head.map((key) => t(key))],
+      rows: rows.map((r) => [provinceLabel(r), ...cells(r)]),
+      foot: [t('total'), ...cells(report.totals)],
+    },
+    notes: provinceNotes(report),
+  };
+}
+
 /** The years of the trend: those of the date range, else the last ten up to this one. */
 function trendYears() {
   const thisYear = new Date().getFullYear();
@@ -84,8 +110,15 @@ function trendYears() {
   return years;
 }
 
+/**
+ * Each report: its card (`wide` across the grid, an introduction `introKey`, a template of its own
+ * `controls` under it; download buttons when it has a `path`), and where its numbers come from
+ * (`path` and `params`, or `load`) and how they become a chart and a table (`view`).
+ */
 const REPORTS = {
   trend: {
+    wide: true,
+    introKey: 'trendIntro',
     titleKey: 'trendTitle',
     captionKey: 'trendCaption',
     // One province-share total per year of departure (the API's own numbers, year by year).
@@ -140,35 +173,25 @@ const REPORTS = {
   },
 
   share: {
+    wide: true,
     path: '/reports/province-share',
-    params: () => ({ ...rangeAndBoundaries(), ...cohort() }),
+    params: provinceCohort,
     titleKey: 'shareTitle',
     captionKey: 'shareCaption',
-    view(report) {
-      const rows = report.rows;
-      return {
-        chart: {
-          labels: rows.map((r) => `${provinceLabel(r)} (${formatPercent(r.japanShare)})`),
-          stacked: true,
-          datasets: japanAndOther(rows),
-          tooltipFooter: (i) => `${t('japanShare')}: ${formatPercent(rows[i].japanShare)}`,
-          summary: rows.map((r) =>
-            t('chartAltShare', {
-              province: provinceLabel(r),
-              total: formatCount(r.departedTotal),
-              japan: formatCount(r.departedJapan),
-              share: formatPercent(r.japanShare),
-            }),
-          ),
-        },
-        table: {
-          head: [t('province'), t('japan'), t('otherDestinations'), t('departedTotal'), t('japanShare')],
-          rows: rows.map((r) => [provinceLabel(r), ...departureCells(r)]),
-          foot: [t('total'), ...departureCells(report.totals)],
-        },
-        notes: provinceNotes(report),
-      };
-    },
+    view: (report) =>
+      provinceView(report, 'japanShare', {
+        stacked: true,
+        datasets: japanAndOther,
+        summary: (r) =>
+          t('chartAltShare', {
+            province: provinceLabel(r),
+            total: formatCount(r.departedTotal),
+            japan: formatCount(r.departedJapan),
+            share: formatPercent(r.japanShare),
+          }),
+        head: ['japan', 'otherDestinations', 'departedTotal', 'japanShare'],
+        cells: departureCells,
+      }),
   },
 
   prefectures: {
@@ -235,50 +258,33 @@ const REPORTS = {
   },
 
   reintegration: {
+    wide: true,
     path: '/reports/reintegration',
-    params: () => ({ ...rangeAndBoundaries(), ...cohort() }),
+    params: provinceCohort,
     titleKey: 'reintTitle',
     captionKey: 'reintCaption',
-    view(report) {
-      const rows = report.rows;
-      return {
-        chart: {
-          labels: rows.map((r) => `${provinceLabel(r)} (${formatPercent(r.rate)})`),
-          datasets: [
-            { label: t('returned'), data: rows.map((r) => r.returned), color: COLORS.returned },
-            { label: t('reintegrated'), data: rows.map((r) => r.reintegrated), color: COLORS.reintegrated },
-          ],
-          tooltipFooter: (i) => `${t('rate')}: ${formatPercent(rows[i].rate)}`,
-          summary: rows.map((r) =>
-            t('chartAltReint', {
-              province: provinceLabel(r),
-              returned: formatCount(r.returned),
-              reintegrated: formatCount(r.reintegrated),
-              rate: formatPercent(r.rate),
-            }),
-          ),
-        },
-        table: {
-          head: [t('province'), t('returned'), t('reintegrated'), t('rate')],
-          rows: rows.map((r) => [
-            provinceLabel(r),
-            formatCount(r.returned),
-            formatCount(r.reintegrated),
-            formatPercent(r.rate),
-          ]),
-          foot: [
-            t('total'),
-            formatCount(report.totals.returned),
-            formatCount(report.totals.reintegrated),
-            formatPercent(report.totals.rate),
-          ],
-        },
-        notes: provinceNotes(report),
-      };
-    },
+    view: (report) =>
+      provinceView(report, 'rate', {
+        datasets: (rows) => [
+          { label: t('returned'), data: rows.map((r) => r.returned), color: COLORS.returned },
+          { label: t('reintegrated'), data: rows.map((r) => r.reintegrated), color: COLORS.reintegrated },
+        ],
+        summary: (r) =>
+          t('chartAltReint', {
+            province: provinceLabel(r),
+            returned: formatCount(r.returned),
+            reintegrated: formatCount(r.reintegrated),
+            rate: formatPercent(r.rate),
+          }),
+        head: ['returned', 'reintegrated', 'rate'],
+        cells: (r) => [formatCount(r.returned), formatCount(r.reintegrated), formatPercent(r.rate)],
+      }),
   },
 
   recruitment: {
+    wide: true,
+    introKey: 'recruitmentIntro',
+    controls: 'recruitment-controls',
     path: '/reports/recruitment-cost',
     params: () => ({ year: state.recruitmentYear, boundaries: state.filters.boundaries }),
     titleKey: 'recruitmentTitle',
@@ -337,6 +343,8 @@ const REPORTS = {
   },
 
   grievances: {
+    wide: true,
+    introKey: 'grievancesIntro',
     path: '/reports/grievances',
     params: rangeAndBoundaries,
     titleKey: 'grievancesTitle',
@@ -401,6 +409,27 @@ function range() {
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
+
+/** A report's card from the #report-card template, its parts named after the report's key. */
+function buildCard(key, spec) {
+  const section = $('#report-card').content.firstElementChild.cloneNode(true);
+  section.id = key;
+  section.classList.toggle('wide', spec.wide === true);
+  section.setAttribute('aria-labelledby', `${key}-title`);
+  section.querySelector('h2').id = `${key}-title`;
+  const intro = section.querySelector('[data-intro]');
+  if (spec.introKey) intro.dataset.i18n = spec.introKey;
+  if (spec.controls) intro.after(document.getElementById(spec.controls).content.cloneNode(true));
+  if (!spec.introKey) intro.remove();
+  section.querySelector('canvas').id = `${key}-chart`;
+  section.querySelector('table').id = `${key}-table`;
+  section.querySelector('caption').id = `${key}-caption`;
+  const downloads = section.querySelector('.downloads');
+  if (spec.path) for (const button of downloads.children) button.dataset.report = key;
+  else downloads.remove();
+  return section;
+}
+$('#monthly').before(...Object.entries(REPORTS).map(([key, spec]) => buildCard(key, spec)));
 
 /** Fills a table: the first cell of each row is its header; everything via textContent. */
 function fillTable(table, { head, rows, foot, textColumns = [] }, empty = t('noData')) {

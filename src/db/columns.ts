@@ -17,4 +17,9 @@ export const columns = {
   day: (name: string) => date(name, { mode: 'string' }),
   /** A required link to another row: `<name> uuid not null references <table>(id)`. */
   ref: (name: string, target: () => AnyPgColumn) => uuid(name).notNull().references(target),
+  /**
+   * A link that is the primary key, one row per row of the other table:
+   * `<name> uuid primary key references <table>(id)`.
+   */
+  refKey: (name: string, target: () => AnyPgColumn) => uuid(name).primaryKey().references(target),
 };

@@ -1,8 +1,11 @@
-import type { SQL } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { access } from '../lib/access.ts';
+import type { Actor } from '../lib/actor.ts';
 import { notFound } from '../lib/errors.ts';
 import type { keyset } from '../lib/pagination.ts';
 import type { DbOrTx } from './client.ts';
+import { candidates } from './schema.ts';
 
 /**
  * Runs raw SQL and returns its rows on either driver (PGlite answers `{ rows }`, postgres.js an
@@ -12,6 +15,14 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
+
+/**
+ * The row of a select of `columns`, every field possibly null: the columns of an outer-joined table,
+ * or those left out for some readers.
+ */
+export type NullableRow<C extends Record<string, { _: { data: unknown } }>> = {
+  [K in keyof C]: C[K]['_']['data'] | null;
+};
 
 /** A select that can still be ordered and limited: a drizzle select after its WHERE clause. */
 interface Orderable<T> {
@@ -52,4 +63,13 @@ export async function loadOr404<T>(
   const [row] = lock ? await select.for('update', lock) : await select;
   if (!row) throw notFound(what);
   return row;
+}
+
+/** The candidate `id` names, if the actor sees it (`access.candidate`); else 404 like any record. */
+export function candidateInScope(db: DbOrTx, actor: Actor, id: string): Promise<{ id: string }> {
+  const select = db
+    .select({ id: candidates.id })
+    .from(candidates)
+    .where(and(eq(candidates.id, id), access.candidate(actor)));
+  return loadOr404(select, false, 'The candidate');
 }

@@ -30,10 +30,11 @@ type ListQuery = ExportQuery & { cursor?: string | undefined; limit: number };
 
 /**
  * The operations every module declares, written once: a record created from a body (201), a list
- * from a query, one record by the `:id` of the path, and a change or action on it with a body. Each
- * declaration names its roles, its schemas and the service function; the actor and the validated
- * input reach that function in one order — `(actor, id, body | query)` — and its answer is shaped by
- * the output schema. Routes of another shape (files, streams, public pages) stay written out.
+ * from a query, what the service holds as a whole, one record by the `:id` of the path, and a change
+ * or action on it with a body. Each declaration names its roles, its schemas and the service
+ * function; the actor and the validated input reach that function in one order — `(actor, id, body |
+ * query)` — and its answer is shaped by the output schema. Routes of another shape (files, streams,
+ * public pages) stay written out.
  *
  * `params` is the module's schema of the `:id` in its paths (left out by a module that has none).
  *
@@ -112,6 +113,11 @@ export function declareRoutes(app: App, tags: string[], params?: PathId) {
           (q) => call(request.actor, q) as Promise<{ items: unknown[]; nextCursor: string | null }>,
         ),
       );
+    },
+
+    /** `GET url` with no input: what the service holds as a whole (the jobs, the prefectures). */
+    read<O extends z.ZodType>(url: string, auth: Auth, out: O, call: (actor: Actor) => Answer<O>, doc: Doc) {
+      declare('GET', url, auth, { ...doc, response: out }, 200, (request) => call(request.actor));
     },
 
     /** `GET url` naming one record by `:id`, optionally with a query (a page of what it holds). */

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
-import { dateJa, dateVi, dateViLong, numberJa, numberVi } from './format.ts';
+import { dateJa, dateVi, holderValues, issuerValues, numberJa, numberVi } from './format.ts';
 import { withFastDeflate } from './pdfkit-adapter.ts';
 import {
   facesCovering,
@@ -61,9 +61,7 @@ function certificateContext(c: CertificateData): RenderContext {
       serial: c.serial,
       verifyCode: c.verifyCode,
       verifyUrl: c.verifyUrl,
-      holderName: c.holderName.normalize('NFC'),
-      dateOfBirth: dateVi(c.holderBirthDate),
-      dateOfBirthJa: dateJa(c.holderBirthDate),
+      ...holderValues(c),
       courseName: c.courseName,
       courseKindVi: kind?.vi ?? null,
       courseKindJa: kind?.ja ?? null,
@@ -77,13 +75,9 @@ function certificateContext(c: CertificateData): RenderContext {
       scoreVi: numberVi(c.score),
       scoreJa: c.score === null || c.score === undefined ? null : `${numberJa(c.score)}点`,
       jlptLevel: c.jlptLevel,
-      centerName: c.centerName,
-      centerProvince: c.centerProvince,
       licenseNo: c.licenseNo,
       directorName: c.directorName?.normalize('NFC') ?? null,
-      issuedPlace: c.centerProvince,
-      issuedOnVi: dateViLong(c.issuedOn),
-      issuedOnJa: dateJa(c.issuedOn),
+      ...issuerValues(c),
     },
   };
 }

@@ -54,3 +54,23 @@ export function ageOn(birth: string, day: string): number {
   const years = Number(day.slice(0, 4)) - Number(birth.slice(0, 4));
   return day.slice(5) >= birth.slice(5) ? years : years - 1;
 }
+
+/** The holder of a certificate or placement letter as both print them: name, date of birth (vi, ja). */
+export function holderValues(d: { holderName: string; holderBirthDate: string }) {
+  return {
+    holderName: d.holderName.normalize('NFC'),
+    dateOfBirth: dateVi(d.holderBirthDate),
+    dateOfBirthJa: dateJa(d.holderBirthDate),
+  };
+}
+
+/** The issuing center, and where and when it issued, as certificates and placement letters print them. */
+export function issuerValues(d: { centerName: string; centerProvince: string; issuedOn: string }) {
+  return {
+    centerName: d.centerName,
+    centerProvince: d.centerProvince,
+    issuedPlace: d.centerProvince,
+    issuedOnVi: dateViLong(d.issuedOn),
+    issuedOnJa: dateJa(d.issuedOn),
+  };
+}

@@ -1,5 +1,5 @@
 import { type FontName, type FontSource, sharedFonts } from './fonts.ts';
-import { dateJa, dateVi, dateViLong } from './format.ts';
+import { dateJa, dateVi, holderValues, issuerValues } from './format.ts';
 import { type LoadedTemplate, loadTemplate, renderPage } from './template.ts';
 import { labelOf } from './vocabulary.ts';
 
@@ -54,9 +54,7 @@ export function placementLetterPdf(
     strings,
     doc: {
       reference: p.reference,
-      holderName: p.holderName.normalize('NFC'),
-      dateOfBirth: dateVi(p.holderBirthDate),
-      dateOfBirthJa: dateJa(p.holderBirthDate),
+      ...holderValues(p),
       candidateCode: p.candidateCode,
       countryVi: country?.vi ?? null,
       countryJa: country?.ja ?? null,
@@ -76,11 +74,7 @@ export function placementLetterPdf(
       wageVi: p.monthlyWageJpy ? `${p.monthlyWageJpy.toLocaleString('vi-VN')} ¥` : null,
       wageJa: p.monthlyWageJpy ? `月額 ${p.monthlyWageJpy.toLocaleString('ja-JP')}円` : null,
       departure,
-      centerName: p.centerName,
-      centerProvince: p.centerProvince,
-      issuedPlace: p.centerProvince,
-      issuedOnVi: dateViLong(p.issuedOn),
-      issuedOnJa: dateJa(p.issuedOn),
+      ...issuerValues(p),
     },
   };
   return renderPage(t, opts.fonts ?? sharedFonts(), ctx, `Placement letter ${p.reference}`);

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, badRequest, type FieldError, payloadTooLarge } from '../lib/errors.ts';
+import { localiseProblem, problemLanguage } from '../lib/problem-text.ts';
 
 export interface Problem {
   type: string;
@@ -13,11 +14,26 @@ export interface Problem {
 
 const TYPE_BASE = 'https://kakehashi.example/problems/';
 
+/**
+ * The answer, with `title`, `detail` and each `errors[].message` in the language Accept-Language
+ * asks for (vi or ja; else English) and that language in Content-Language. The code writes English;
+ * templates/problems.json translates it (lib/problem-text.ts).
+ */
 export function sendProblem(reply: FastifyReply, problem: Problem) {
+  let lang = problemLanguage(reply.request);
+  let answer = problem;
+  try {
+    answer = localiseProblem(problem, lang);
+  } catch (err) {
+    // The error path must answer: a catalogue that cannot be read leaves the problem in English.
+    reply.log.error({ err }, 'problem texts could not be translated');
+    lang = 'en';
+  }
   return reply
     .code(problem.status)
     .type('application/problem+json')
-    .send({ ...problem, type: TYPE_BASE + problem.type });
+    .header('content-language', lang)
+    .send({ ...answer, type: TYPE_BASE + problem.type });
 }
 
 /** PostgreSQL error fields, found on the error or on its `cause` (drizzle wraps driver errors). */
@@ -44,13 +60,29 @@ function findPgError(err: unknown): PgErrorLike | undefined {
   return undefined;
 }
 
-/** Constraint names → the field a client sent and the rule it broke. */
-const CONSTRAINT_FIELDS: Record<string, FieldError> = {
-  candidates_national_id_unique: { path: 'nationalId', message: 'is already registered' },
-  users_email_unique: { path: 'email', message: 'is already in use' },
-  placements_one_open_per_candidate: { path: 'candidateId', message: 'already has an open placement' },
-  enrollments_course_candidate_unique: { path: 'candidateId', message: 'is already enrolled in this course' },
-  certificates_enrollment_valid_unique: { path: 'enrollmentId', message: 'already has a valid certificate' },
+/** Constraint names → the field a client sent, the rule it broke, and the sentence that says so. */
+const CONSTRAINT_FIELDS: Record<string, FieldError & { detail: string }> = {
+  candidates_national_id_unique: {
+    path: 'nationalId',
+    message: 'is already registered',
+    detail: 'nationalId is already registered.',
+  },
+  users_email_unique: { path: 'email', message: 'is already in use', detail: 'email is already in use.' },
+  placements_one_open_per_candidate: {
+    path: 'candidateId',
+    message: 'already has an open placement',
+    detail: 'candidateId already has an open placement.',
+  },
+  enrollments_course_candidate_unique: {
+    path: 'candidateId',
+    message: 'is already enrolled in this course',
+    detail: 'candidateId is already enrolled in this course.',
+  },
+  certificates_enrollment_valid_unique: {
+    path: 'enrollmentId',
+    message: 'already has a valid certificate',
+    detail: 'enrollmentId already has a valid certificate.',
+  },
 };
 
 export function problemFromPgError(pg: PgErrorLike): Problem | undefined {
@@ -62,8 +94,8 @@ export function problemFromPgError(pg: PgErrorLike): Problem | undefined {
         type: 'conflict',
         title: 'Conflict',
         status: 409,
-        detail: field ? `${field.path} ${field.message}.` : 'This record already exists.',
-        errors: field ? [field] : undefined,
+        detail: field ? field.detail : 'This record already exists.',
+        errors: field ? [{ path: field.path, message: field.message }] : undefined,
       };
     case '23503':
       return {
@@ -106,6 +138,28 @@ export function problemFromPgError(pg: PgErrorLike): Problem | undefined {
   }
 }
 
+/** The part of a request a schema refused, as the validation detail names it. */
+const VALIDATION_PARTS: Record<string, string> = {
+  body: 'The body',
+  querystring: 'The query string',
+  params: 'The params',
+  headers: 'The headers',
+};
+
+/** Titles of the 4xx answers Fastify and its plugins raise themselves. */
+export const HTTP_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+};
+
 export function toProblem(err: FastifyError | Error, request?: FastifyRequest): Problem {
   if (err instanceof AppError) {
     return { type: err.type, title: err.title, status: err.status, detail: err.message, errors: err.errors };
@@ -124,13 +178,12 @@ export function toProblem(err: FastifyError | Error, request?: FastifyRequest): 
       }
       return [{ path: base || (where ?? 'body'), message: v.message }];
     });
+    const list = errors.map((e) => `${e.path} ${e.message}`).join('; ');
     return {
       type: 'validation',
       title: 'Validation Failed',
       status: 400,
-      detail: `The ${where === 'querystring' ? 'query string' : (where ?? 'request')} is not valid: ${errors
-        .map((e) => `${e.path} ${e.message}`)
-        .join('; ')}.`,
+      detail: `${VALIDATION_PARTS[where ?? ''] ?? 'The request'} is not valid: ${list}.`,
       errors,
     };
   }
@@ -155,18 +208,6 @@ export function toProblem(err: FastifyError | Error, request?: FastifyRequest): 
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = (err as FastifyError).code;
-    const titles: Record<number, string> = {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      405: 'Method Not Allowed',
-      406: 'Not Acceptable',
-      409: 'Conflict',
-      413: 'Payload Too Large',
-      415: 'Unsupported Media Type',
-      429: 'Too Many Requests',
-    };
     let detail = err.message;
     if (err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
       detail = `The body is not valid JSON: ${err.message}`;
@@ -175,7 +216,7 @@ export function toProblem(err: FastifyError | Error, request?: FastifyRequest): 
     if (code?.startsWith('FST_JWT_') || status === 401) detail = 'A valid bearer token is required.';
     return {
       type: status === 401 ? 'unauthorized' : status === 429 ? 'rate-limited' : `http-${status}`,
-      title: titles[status] ?? 'Client Error',
+      title: HTTP_TITLES[status] ?? 'Client Error',
       status,
       detail,
     };

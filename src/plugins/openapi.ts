@@ -32,7 +32,8 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const PROBLEM_SCHEMA = {
   type: 'object',
-  description: 'RFC 9457 problem details; `errors` names each field (and CSV row) and the rule it broke.',
+  description:
+    'RFC 9457 problem details; `errors` names each field (and CSV row) and the rule it broke. `title`, `detail` and each `errors[].message` are in the language of `Accept-Language` (vi or ja; anything else or none: English), named by `Content-Language`; field names, codes and the values echoed stay as sent.',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
     type: { type: 'string', format: 'uri', description: 'https://kakehashi.example/problems/<kind>' },

@@ -14,6 +14,18 @@ export function nationalId(): string {
   return `0${String(randomInt(10 ** 10)).padStart(10, '0')}${counter++ % 10}`;
 }
 
+/** A valid `POST /candidates` body (a new national ID each time), with `overrides` on top. */
+export const registration = (overrides: Record<string, unknown> = {}) => ({
+  fullName: 'Nguyễn Văn An',
+  dateOfBirth: '2001-03-04',
+  gender: 'male',
+  nationalId: nationalId(),
+  homeProvinceCode: '80',
+  occupationField: 'construction',
+  consentToShare: true,
+  ...overrides,
+});
+
 /** Builds exactly the rows a test needs, with sensible defaults for the rest. */
 export function createSeed(db: Db) {
   const seed = {

@@ -704,6 +704,7 @@ const MATRIX: Record<string, Entry> = {
   },
 
   'GET /jobs': { access: adminOnly, build: async () => ({ url: '/jobs' }) },
+  'GET /jobs/:name/runs': { access: adminOnly, build: async () => ({ url: '/jobs/deadline-alerts/runs' }) },
   'POST /jobs/:name/run': {
     access: adminOnly,
     build: async () => ({ url: '/jobs/deadline-alerts/run', payload: {} }),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidates } from '../../src/modules/candidates/candidates.table.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/database.ts';
-import { actors, nationalId } from '../helpers/seed.ts';
+import { actors, nationalId, registration } from '../helpers/seed.ts';
 
 /**
  * API.md "Limits and hostile input": the body limits hold before anything is parsed, the process
@@ -44,16 +44,6 @@ function expectProblem(
     errors?: { row?: number; path: string; message: string }[];
   };
 }
-
-const validCandidate = () => ({
-  fullName: 'Nguyễn Văn An',
-  dateOfBirth: '2001-03-04',
-  gender: 'male',
-  nationalId: nationalId(),
-  homeProvinceCode: '80',
-  occupationField: 'construction',
-  consentToShare: true,
-});
 
 describe('JSON bodies are limited before they are parsed', () => {
   it('a body over JSON_BODY_LIMIT_BYTES (1 MB by default) is a 413, even on the public login', async () => {
@@ -110,7 +100,7 @@ describe('JSON bodies are limited before they are parsed', () => {
         method: 'POST',
         url: '/candidates',
         as: actors.admin(),
-        payload: { ...validCandidate(), fullName: 'A'.repeat(5000) },
+        payload: { ...registration(), fullName: 'A'.repeat(5000) },
       });
       expectProblem(res, 413);
     } finally {
@@ -173,9 +163,7 @@ describe('JSON bodies are limited before they are parsed', () => {
 describe('hostile input is refused with a 4xx naming the fault', () => {
   it('invalid UTF-8 in a JSON body is a 400, not stored as U+FFFD', async () => {
     const id = nationalId();
-    const json = Buffer.from(
-      JSON.stringify({ ...validCandidate(), nationalId: id, fullName: 'Nguyen XX An' }),
-    );
+    const json = Buffer.from(JSON.stringify({ ...registration(), nationalId: id, fullName: 'Nguyen XX An' }));
     const at = json.indexOf('XX');
     json[at] = 0xff;
     json[at + 1] = 0xfe;
@@ -195,7 +183,7 @@ describe('hostile input is refused with a 4xx naming the fault', () => {
       method: 'POST',
       url: '/candidates',
       as: actors.center(centerId),
-      payload: { ...validCandidate(), nationalId: id, fullName: 'Nguyễn Văn An' },
+      payload: { ...registration(), nationalId: id, fullName: 'Nguyễn Văn An' },
     });
     expect(ok.statusCode, ok.body).toBe(201);
   });

@@ -1,12 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { users } from '../../src/db/schema.ts';
+import { jobRuns, users } from '../../src/db/schema.ts';
 import { DEMO_PASSWORD, SHOTS_DIR, signIn, type Workspace, workspaceForFile } from './browser.ts';
 
 /*
  * An administrator disables the account of a center clerk who is signed in in another browser tab:
  * the clerk's next request is refused and the app asks them to sign in again, which fails too.
  * On the way: the jobs screen runs a job, the audit log shows the change to the user.
+ * Then a job's runs, newest first, and a message that leaves the view with the screen that raised it.
  */
 
 let w: Workspace;
@@ -89,4 +90,49 @@ describe("an admin's work", () => {
     await page.screenshot({ path: `${SHOTS_DIR}/workspace-admin-390.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   }, 180_000);
+
+  it('runs a job and reads its runs; a message leaves the view with the screen that raised it', async () => {
+    const { page, base } = w;
+    await page.evaluate(() => sessionStorage.clear());
+    await signIn(page, base, 'admin@demo.kakehashi.vn', DEMO_PASSWORD);
+    await page.getByRole('link', { name: 'Tác vụ định kỳ' }).first().click();
+    await page.getByRole('heading', { name: 'Tác vụ định kỳ', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Chạy ngay deadline-alerts', exact: true }).click();
+    // The result is shown (and read out) on this screen.
+    await page.locator('#live-status .toast', { hasText: 'Tác vụ deadline-alerts: Thành công.' }).waitFor();
+
+    // The job's runs, newest first: the one just made is on top, as job_runs holds it.
+    await page.getByRole('button', { name: 'Xem các lần chạy của deadline-alerts', exact: true }).click();
+    const runs = page.getByRole('table', { name: 'Các lần chạy của deadline-alerts' });
+    await runs.locator('tbody tr').first().waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('ad-runs-title');
+    const held = await w.t.database.db
+      .select()
+      .from(jobRuns)
+      .where(eq(jobRuns.jobName, 'deadline-alerts'))
+      .orderBy(desc(jobRuns.id));
+    expect(held[0]!.trigger).toBe('manual');
+    await expect.poll(() => runs.locator('tbody tr').count()).toBe(held.length);
+    // Started as the page writes it: DD/MM/YYYY HH:mm in the browser's time zone.
+    const started = await page.evaluate((iso) => {
+      const d = new Date(iso);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+    }, held[0]!.startedAt.toISOString());
+    const cells = await runs.locator('tbody tr').first().locator('td').allTextContents();
+    expect(cells[0]).toBe(started);
+    expect(cells[1]).toMatch(/^\d+(,\d)? giây$/);
+    expect(cells[2]).toBe('Thành công');
+    expect(cells[3]).toMatch(/contractEnding90: \d/);
+
+    // Another screen: the last message ("… rows shown", raised on the jobs screen) is gone from view at
+    // once, not seconds later, while its text stays in the live region.
+    const message = await page.locator('#live-status').textContent();
+    expect(message).not.toBe('');
+    await expect(page.locator('#live-status .toast').count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'Trang chính' }).first().click();
+    await page.getByRole('heading', { level: 1, name: /Xin chào/ }).waitFor();
+    await expect(page.locator('#live-status .toast').count()).resolves.toBe(0);
+    expect(await page.locator('#live-status').textContent()).toBe(message);
+  }, 120_000);
 });

@@ -3,10 +3,11 @@
  * retries the same request once a new token is there (the screen and its half-filled form stay as
  * they are); a 403 `password-change-required` sends the person to the change form; any other
  * problem+json becomes an ApiError whose `fields` map each named field (`errors[].path`) to its message.
+ * Every request sends `Accept-Language` in the screen's language, so those messages come translated.
  */
 import { announce } from './live.ts';
 import { getSession, type Me, updateSession } from './session.ts';
-import { t } from './strings.ts';
+import { getLang, t } from './strings.ts';
 
 export interface FieldProblem {
   path: string;
@@ -100,7 +101,9 @@ export function prefetch(path: string, query?: Query) {
   const { token } = getSession();
   if (!token) return;
   const url = withQuery(path, query);
-  const res = fetch(url, { headers: { authorization: `Bearer ${token}` } }).then(
+  const res = fetch(url, {
+    headers: { authorization: `Bearer ${token}`, 'accept-language': getLang() },
+  }).then(
     (r) => (r.ok ? r : null),
     () => null,
   );
@@ -110,7 +113,8 @@ export function prefetch(path: string, query?: Query) {
 /** One request; resolves to the Response when it is 2xx, throws ApiError otherwise. */
 export async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   for (;;) {
-    const headers: Record<string, string> = {};
+    // Problems (the messages under fields) answer in the screen's language.
+    const headers: Record<string, string> = { 'accept-language': getLang() };
     const { token } = getSession();
     const pre = method === 'GET' ? early.get(withQuery(path, opts.query)) : undefined;
     if (pre) {

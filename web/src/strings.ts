@@ -3,6 +3,9 @@
  * (statuses, fields, programmes, genders, column names…) come from its one vocabulary,
  * templates/vocabulary.json, bundled as it is; only the app's own words are written here.
  */
+
+import { createTranslator } from '../../src/lib/translate.ts';
+import { alerts, statusReasons } from '../../templates/problems.json';
 import vocabulary from '../../templates/vocabulary.json';
 
 export type Lang = 'vi' | 'ja' | 'en';
@@ -18,6 +21,7 @@ export type VocabGroup =
   | 'feeSources'
   | 'grievanceCategories'
   | 'grievanceStatuses'
+  | 'alertKinds'
   | 'transferKinds'
   | 'transferRoutes'
   | 'fields'
@@ -46,6 +50,21 @@ export const vocab = (group: VocabGroup, key: string | null | undefined): string
   key == null ? '' : (V[group][key]?.[current] ?? key);
 /** A field's name as the service's exports and import template call it (`column('fullName')`). */
 export const column = (key: string): string => V.exports.columns[key]?.[current] ?? key;
+
+/** The service's own words for its reasons (templates/problems.json, only this section is bundled). */
+const reasons = createTranslator({ statusReasons });
+/**
+ * A status-history reason in the current language: one the service wrote itself ("Enrolled in …",
+ * "imported from CSV (import …)", a return code) translated, one a person typed as it is.
+ */
+export const statusReason = (reason: string | null | undefined): string =>
+  reason ? reasons.localise(reason, current) : '';
+
+/** The alerts the service raises, in the current language (templates/problems.json, section alerts). */
+const alertTexts = createTranslator({ alerts });
+/** An alert's message in the current language, its dates written as the language writes them. */
+export const alertMessage = (message: string): string =>
+  alertTexts.localise(message, current).replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => formatDate(iso));
 
 export const JLPT_LEVELS = ['N5', 'N4', 'N3', 'N2', 'N1'] as const;
 
@@ -569,6 +588,21 @@ const S = {
     ja: 'ジョブ {name}：{status}。{counts}',
     en: 'Job {name}: {status}. {counts}',
   },
+  ad_showRuns: {
+    vi: 'Xem các lần chạy của {name}',
+    ja: '{name} の実行履歴を表示',
+    en: 'Show the runs of {name}',
+  },
+  ad_runs: { vi: 'Các lần chạy của {name}', ja: '{name} の実行履歴', en: 'Runs of {name}' },
+  ad_started: { vi: 'Bắt đầu', ja: '開始', en: 'Started' },
+  ad_duration: { vi: 'Thời gian chạy', ja: '所要時間', en: 'Duration' },
+  ad_message: { vi: 'Kết quả / lỗi', ja: '結果／エラー', en: 'Result / error' },
+  ad_seconds: { vi: '{s} giây', ja: '{s}秒', en: '{s} s' },
+  ad_minutes: { vi: '{m} phút {s} giây', ja: '{m}分{s}秒', en: '{m} min {s} s' },
+  ad_run_running: { vi: 'Đang chạy', ja: '実行中', en: 'Running' },
+  ad_run_succeeded: { vi: 'Thành công', ja: '成功', en: 'Succeeded' },
+  ad_run_failed: { vi: 'Thất bại', ja: '失敗', en: 'Failed' },
+  ad_run_skipped: { vi: 'Bỏ qua', ja: 'スキップ', en: 'Skipped' },
   ad_at: { vi: 'Thời điểm', ja: '日時', en: 'When' },
   ad_actor: { vi: 'Người thực hiện', ja: '実行者', en: 'By' },
   ad_action: { vi: 'Hành động', ja: '操作', en: 'Action' },

@@ -206,18 +206,11 @@ create or replace function reports_reintegration_changed() returns trigger
 language plpgsql as $$
 declare
   pid uuid;
-  old_candidate uuid;
-  new_candidate uuid;
 begin
-  if tg_op in ('UPDATE', 'DELETE') then
-    old_candidate := old.candidate_id;
-  end if;
-  if tg_op in ('INSERT', 'UPDATE') then
-    new_candidate := new.candidate_id;
-  end if;
+  -- The candidate before and after: old is null on insert, new on delete.
   for pid in
     select p.id from placements p
-     where p.returned_on is not null and p.candidate_id in (old_candidate, new_candidate)
+     where p.returned_on is not null and p.candidate_id in (old.candidate_id, new.candidate_id)
   loop
     perform reports_sync_placement(pid);
   end loop;

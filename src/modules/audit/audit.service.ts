@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { readPage } from '../../db/query.ts';
 import { keyset } from '../../lib/pagination.ts';
+import { candidates } from '../candidates/candidates.table.ts';
 import { auditLog } from './audit.table.ts';
 
 export type AuditEntity =
@@ -43,6 +45,24 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> 
     before: scrub(entry.before),
     after: scrub(entry.after),
   });
+}
+
+/**
+ * Changes one row (the one `entry.before` is, by its `id`) and audits the change with the row before
+ * and after it; answers the row after. Call it inside the transaction that makes the change.
+ */
+export async function updateAudited<T extends PgTable & { id: AnyPgColumn }>(
+  db: DbOrTx,
+  table: T,
+  entry: Omit<AuditEntry, 'entityId' | 'after'> & { before: { id: string } },
+  set: PgUpdateSetSource<T>,
+): Promise<T['$inferSelect']> {
+  // A generic table is beyond what drizzle types through `returning()`: the row is the table's select type.
+  const [after] = (await db.update(table).set(set).where(eq(table.id, entry.before.id)).returning()) as [
+    T['$inferSelect'],
+  ];
+  await recordAudit(db, { ...entry, entityId: entry.before.id, after });
+  return after;
 }
 
 /**
@@ -91,6 +111,25 @@ export interface AuditQuery {
 /** Newest first: the id is the order of writing. */
 const auditPager = keyset([{ expr: auditLog.id, kind: 'int', dir: 'desc' }]);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The entries of one record. A candidate created by an import has no entry of its own: the import's
+ * one entry (`action: import`, its `entityId` the import's id) stands for all it created, and is
+ * listed with the candidate's.
+ */
+function ofRecord(db: Db, entity: string | undefined, entityId: string) {
+  if (entity !== 'candidate' || !UUID.test(entityId)) return eq(auditLog.entityId, entityId);
+  const importOf = db
+    .select({ importId: sql`${candidates.importId}::text` })
+    .from(candidates)
+    .where(eq(candidates.id, entityId));
+  return or(
+    eq(auditLog.entityId, entityId),
+    and(eq(auditLog.action, 'import'), sql`${auditLog.entityId} = (${importOf})`),
+  );
+}
+
 /** The audit log, newest first, optionally of one entity or one record (admins only, by route). */
 export async function listAuditEntries({ db }: AuditDeps, filter: AuditQuery) {
   const page = await readPage(auditPager, filter, (after) =>
@@ -100,7 +139,7 @@ export async function listAuditEntries({ db }: AuditDeps, filter: AuditQuery) {
       .where(
         and(
           filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
-          filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+          filter.entityId ? ofRecord(db, filter.entity, filter.entityId) : undefined,
           after,
         ),
       ),

@@ -1,16 +1,19 @@
 /**
  * `POST /candidates/import`: a CSV or .xlsx file of trainees, all rows or none, in memory that does
- * not grow with the file.
+ * not grow with the file. Two passes over the rows (candidates.csv.ts, candidates.xlsx.ts →
+ * candidates.rows.ts), both ending in one transaction written by `bulkInsert` (db/bulk.ts: COPY on
+ * PostgreSQL, batched INSERTs on PGlite):
  *
- * 1. The body is read as it arrives (candidates.csv.ts, candidates.xlsx.ts → candidates.rows.ts) and
- *    every row validated; rows that pass are
- *    checked in batches against the database (centers exist, national IDs not yet registered) and
- *    spooled to a temporary file. Only the first MAX_REPORTED_ERRORS problems are kept (and counted).
- *    The database checks of one batch run while the next batch is being read.
- * 2. A clean file is then written in one transaction by `bulkInsert` (COPY on PostgreSQL, batched
- *    INSERTs on PGlite), read back from the spool: the transaction is never held open while a client
- *    is still uploading. The codes are drawn first, in one query, from the column's own default, so
- *    that the rows go in with their codes and nothing is read back.
+ * - The streaming pass (PostgreSQL, a file received whole first, so that no transaction waits on a
+ *   slow upload): each row validated and sent into the COPY at once, the database indexing rows while
+ *   the next are parsed. Any problem ends it, rolled back with nothing written.
+ * - The checked pass (PGlite; or PostgreSQL after the streaming pass found a problem): every row
+ *   validated, checked in batches against the database (centers exist, national IDs not yet
+ *   registered) while the next batch is read, and spooled to a temporary file; only the first
+ *   MAX_REPORTED_ERRORS problems are kept (and counted). A clean spool is then written.
+ *
+ * Either way the codes come from the column's default and are read back with the status history
+ * written after the rows (finishImport), and the import is one audit entry.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -19,19 +22,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { getTableColumns, getTableName, inArray, is, type SQL, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
-import { PostgresJsSession } from 'drizzle-orm/postgres-js';
-import type postgres from 'postgres';
+import { inArray, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { bulkInsert } from '../../db/bulk.ts';
+import { type Db, type DbOrTx, embeddedDatabaseOf } from '../../db/client.ts';
 import { queryRows } from '../../db/query.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { AppError, type FieldError, forbidden, validationFailed } from '../../lib/errors.ts';
+import { AppError, type FieldError, forbidden, payloadTooLarge, validationFailed } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { auditLog } from '../audit/audit.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { readCandidateCsv } from './candidates.csv.ts';
@@ -42,10 +41,10 @@ import { isZipMagic, readCandidateXlsx } from './candidates.xlsx.ts';
 
 /** Problems listed in a refused import's answer (all are counted in its detail). */
 export const MAX_REPORTED_ERRORS = 1000;
+/** Candidates given their first status (and read back their codes) by one statement. */
+const FINISH_SLICE = 5_000;
 /** Valid rows checked against the database at once (centers, national IDs). */
 const CHECK_BATCH = 2000;
-/** Bound on the query parameters of one INSERT (PostgreSQL accepts 65,535). */
-const MAX_INSERT_PARAMETERS = 8000;
 
 type CandidateInsert = typeof candidates.$inferInsert;
 
@@ -182,49 +181,50 @@ export interface ImportResult {
 /**
  * What an import created, kept compact: a 50 MB file creates ~575,000 candidates, and an array of
  * objects (plus the answer as one JSON string) would not fit the heap beside the import itself. Row
- * numbers and code offsets in typed arrays, the ids as 16 bytes each, the codes in the one string they
- * were drawn in (drawCodes: separated by spaces, in file order).
+ * numbers in a typed array, the ids as 16 bytes each, the codes in the one string the database
+ * answered them in (finishImport: separated by spaces, in file order).
  */
 export class ImportedRows {
   private rows = new Int32Array(1024);
-  private codeEnds = new Int32Array(1024);
   private ids = Buffer.alloc(1024 * 16);
   private count = 0;
-  private codeAt = 0;
-  constructor(private readonly codes: string) {}
+  private codes = '';
   get length(): number {
     return this.count;
   }
-  /** Takes the next drawn code for `row` and the candidate `id`; returns the code. */
-  add(row: number, id: string): string {
+  /** Records the candidate `id` created from data row `row`. */
+  add(row: number, id: string) {
     const at = this.count;
     if (at === this.rows.length) {
       this.rows = grow(this.rows);
-      this.codeEnds = grow(this.codeEnds);
       const ids = Buffer.alloc(this.ids.length * 2);
       this.ids.copy(ids);
       this.ids = ids;
     }
-    const end = this.codes.indexOf(' ', this.codeAt);
-    const codeEnd = end === -1 ? this.codes.length : end;
-    const code = this.codes.slice(this.codeAt, codeEnd);
-    this.codeAt = codeEnd + 1;
     this.rows[at] = row;
-    this.codeEnds[at] = codeEnd;
     this.ids.write(id.replaceAll('-', ''), at * 16, 16, 'hex');
     this.count++;
-    return code;
+  }
+  /** The codes the candidates were given, space-separated in the order they were added. */
+  setCodes(codes: string) {
+    this.codes = codes;
+  }
+  private idAt(i: number): string {
+    const hex = this.ids.toString('hex', i * 16, i * 16 + 16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  /** The ids from `from` up to `to` (excluded) as one PostgreSQL array literal `{…}`, in order. */
+  idArray(from: number, to: number): string {
+    const parts: string[] = [];
+    for (let i = from; i < Math.min(to, this.count); i++) parts.push(this.idAt(i));
+    return `{${parts.join(',')}}`;
   }
   *[Symbol.iterator](): IterableIterator<{ row: number; code: string; id: string }> {
     let codeStart = 0;
     for (let i = 0; i < this.count; i++) {
-      const codeEnd = this.codeEnds[i]!;
-      const hex = this.ids.toString('hex', i * 16, i * 16 + 16);
-      yield {
-        row: this.rows[i]!,
-        code: this.codes.slice(codeStart, codeEnd),
-        id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
-      };
+      const end = this.codes.indexOf(' ', codeStart);
+      const codeEnd = end === -1 ? this.codes.length : end;
+      yield { row: this.rows[i]!, code: this.codes.slice(codeStart, codeEnd), id: this.idAt(i) };
       codeStart = codeEnd + 1;
     }
   }
@@ -311,6 +311,12 @@ async function centerDirectory(db: Db) {
 /**
  * All-or-nothing import of a CSV or .xlsx body (see the top of this file). A center imports into its
  * own center; an admin names the center per row (`trainingCenterId` column) or for the whole file.
+ *
+ * On PostgreSQL the body is first received whole into a temporary file (so that no transaction waits
+ * on a slow upload), then read in one pass that validates each row and streams it straight into the
+ * COPY, the database indexing while the next rows are parsed (`importStreaming`). The first problem
+ * ends that pass — the transaction is rolled back, nothing is written — and the file is read again by
+ * the checked pass, which lists every problem. On PGlite (one connection) only the checked pass runs.
  */
 export async function importCandidates(
   deps: CandidateImportDeps,
@@ -318,14 +324,203 @@ export async function importCandidates(
   body: AsyncIterable<Buffer | string>,
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const { db, reference, config } = deps;
   if (actor.role !== 'admin' && actor.role !== 'center') throw forbidden();
   const ownCenter = actor.role === 'center' ? (actor.trainingCenterId ?? null) : undefined;
   if (ownCenter !== undefined && options.trainingCenterId && options.trainingCenterId !== ownCenter) {
     throw validationFailed([{ path: 'trainingCenterId', message: OWN_CENTER }]);
   }
-  const defaultCenter = ownCenter ?? options.trainingCenterId;
+  const dir = await mkdtemp(join(tmpdir(), 'kakehashi-import-'));
+  try {
+    if (embeddedDatabaseOf(deps.db)) return await importChecked(deps, actor, body, options, dir);
+    const received = join(dir, 'body');
+    await receive(body, received, deps.config.importLimitBytes);
+    const streamed = await importStreaming(deps, actor, () => createReadStream(received), options);
+    return streamed ?? (await importChecked(deps, actor, createReadStream(received), options, dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
+/** The body written to `path` as it arrives; over `byteLimit` bytes it is refused (413). */
+async function receive(body: AsyncIterable<Buffer | string>, path: string, byteLimit: number) {
+  const file = createWriteStream(path);
+  const written = finished(file);
+  written.catch(() => {});
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += Buffer.byteLength(chunk);
+      if (size > byteLimit) throw payloadTooLarge(byteLimit);
+      if (!file.write(chunk)) await once(file, 'drain');
+    }
+  } finally {
+    file.end();
+    await written;
+  }
+}
+
+/** The centre a row belongs to, as far as the row and the options tell without the database. */
+function centerOfRow(
+  input: CandidateCreateInput,
+  ownCenter: string | null | undefined,
+  defaultCenter: string | null | undefined,
+): { center?: string; error?: string } {
+  const named = input.trainingCenterId;
+  if (ownCenter !== undefined && named && named !== ownCenter) return { error: OWN_CENTER };
+  const center = named ?? defaultCenter ?? undefined;
+  return center
+    ? { center }
+    : { error: 'is required for admin users (a trainingCenterId column or ?trainingCenterId=)' };
+}
+
+/** Thrown into the streaming pass when a row has a problem: the checked pass takes over. */
+class NotClean extends Error {}
+
+/**
+ * The one-pass import of a received file (PostgreSQL): each row validated and written into the COPY
+ * as it is read. Answers `undefined` when the file has a problem anywhere — a row that fails its
+ * schema, a national ID twice in the file or already registered, a center that is not the importer's
+ * or does not exist — having written nothing.
+ */
+async function importStreaming(
+  deps: CandidateImportDeps,
+  actor: Actor,
+  open: () => AsyncIterable<Buffer | string>,
+  options: ImportOptions,
+): Promise<ImportResult | undefined> {
+  const { db, reference, config } = deps;
+  const ownCenter = actor.role === 'center' ? (actor.trainingCenterId ?? null) : undefined;
+  const defaultCenter = ownCenter ?? options.trainingCenterId;
+  const format = await formatOf(open(), options.format);
+  const readerOptions = {
+    schema: candidateCreateSchema(reference),
+    reference,
+    byteLimit: config.importLimitBytes,
+  };
+  const rows =
+    format === 'xlsx' ? readCandidateXlsx(open(), readerOptions) : readCandidateCsv(open(), readerOptions);
+  const firstRowOf = new FirstRowIndex();
+  const items = new ImportedRows();
+  const importCenters = new Set<string>();
+  const importId = randomUUID();
+  let centerNamed: ((text: string) => string | number) | undefined;
+
+  async function* inserts(): AsyncGenerator<CandidateInsert> {
+    for await (const parsed of rows) {
+      if (!parsed.input) throw new NotClean();
+      if (firstRowOf.firstOrAdd(Number(parsed.input.nationalId), parsed.row) !== undefined)
+        throw new NotClean();
+      let center: string | undefined;
+      if (parsed.center) {
+        centerNamed ??= await centerDirectory(db);
+        const found = centerNamed(parsed.center.text);
+        if (typeof found !== 'string' || (ownCenter !== undefined && found !== ownCenter))
+          throw new NotClean();
+        center = found;
+      } else {
+        center = centerOfRow(parsed.input, ownCenter, defaultCenter).center;
+        if (!center) throw new NotClean();
+      }
+      if (importCenters.size < 10_000) importCenters.add(center);
+      const id = randomUUID();
+      items.add(parsed.row, id);
+      yield { ...toCandidateInsert(reference, parsed.input, center, id), importId };
+    }
+  }
+
+  try {
+    await db.transaction(async (tx) => {
+      // A center named by id that does not exist, or a national ID already registered, fails the
+      // COPY on its constraint (and the checked pass then names the rows).
+      if ((await bulkInsert(tx, candidates, inserts())) === 0) throw new NotClean();
+      await finishImport(tx, actor, { importId, items, format, centers: importCenters });
+    });
+  } catch (error) {
+    if (error instanceof NotClean || isConstraintError(error)) return undefined;
+    throw error;
+  }
+  return { inserted: items.length, items };
+}
+
+/** A foreign-key or unique violation, on the error or its cause (drizzle wraps driver errors). */
+function isConstraintError(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.code === '23503' || e.code === '23505') return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/** The body's format: as declared, or sniffed from its first bytes (an .xlsx starts like a ZIP file). */
+async function formatOf(body: AsyncIterable<Buffer | string>, format: ImportOptions['format']) {
+  if (format !== 'sniff') return format;
+  return (await peekFormat(body)).zip ? 'xlsx' : 'csv';
+}
+
+/**
+ * What every import writes after its candidates, in the same transaction: each one's first status
+ * (`registered`, the reason naming the import), in one statement over the ids in file order that also
+ * answers their codes (given by the column's default as the rows went in); and the import's audit
+ * entry — one for the file, which `GET /audit?entity=candidate&entityId=` shows for each candidate it
+ * created (the candidate's `importId`), as a POST /candidates shows its own `create` entry.
+ */
+async function finishImport(
+  tx: DbOrTx,
+  actor: Actor,
+  done: { importId: string; items: ImportedRows; format: 'csv' | 'xlsx'; centers: Set<string> },
+) {
+  const { importId, items, format } = done;
+  const reason = `imported from ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'} (import ${importId})`;
+  const history = candidateStatusHistory;
+  const column = (c: { name: string }) => sql.identifier(c.name);
+  // In slices, so that neither the ids sent nor the codes answered are one huge value at once. Each
+  // code is looked up by its id (a scan of the table would cost as much on a large database).
+  const slices: string[] = [];
+  for (let from = 0; from < items.length; from += FINISH_SLICE) {
+    const [written] = await queryRows<{ codes: string }>(
+      tx,
+      sql`with created (id, n) as (select * from unnest(${items.idArray(from, from + FINISH_SLICE)}::uuid[]) with ordinality),
+        history as (
+          insert into ${history} (${column(history.candidateId)}, ${column(history.fromStatus)}, ${column(history.toStatus)}, ${column(history.actorId)}, ${column(history.reason)})
+          select id, null, 'registered', ${actor.id}::uuid, ${reason} from created)
+        select string_agg((select ${candidates.code} from ${candidates} where ${candidates.id} = created.id), ' ' order by created.n) as codes
+        from created`,
+    );
+    slices.push(written!.codes);
+  }
+  const codes = slices.join(' ');
+  items.setCodes(codes);
+  const firstSpace = codes.indexOf(' ');
+  await recordAudit(tx, {
+    actorId: actor.id,
+    action: 'import',
+    entity: 'candidate',
+    entityId: importId,
+    after: {
+      importId,
+      format,
+      inserted: items.length,
+      firstCode: firstSpace === -1 ? codes : codes.slice(0, firstSpace),
+      lastCode: codes.slice(codes.lastIndexOf(' ') + 1),
+      trainingCenterIds: [...done.centers],
+    },
+  });
+}
+
+/**
+ * The checked pass: every row validated, checked against the database in batches and spooled; every
+ * problem listed (up to MAX_REPORTED_ERRORS); written only when there is none.
+ */
+async function importChecked(
+  deps: CandidateImportDeps,
+  actor: Actor,
+  body: AsyncIterable<Buffer | string>,
+  options: ImportOptions,
+  dir: string,
+): Promise<ImportResult> {
+  const { db, reference, config } = deps;
+  const ownCenter = actor.role === 'center' ? (actor.trainingCenterId ?? null) : undefined;
+  const defaultCenter = ownCenter ?? options.trainingCenterId;
   const problems = new ProblemList();
   const firstRowOf = new FirstRowIndex();
   const knownCenters = new Set<string>();
@@ -334,7 +529,6 @@ export async function importCandidates(
   let pending: Pending[] = [];
   let valid = 0;
 
-  const dir = await mkdtemp(join(tmpdir(), 'kakehashi-import-'));
   const spoolPath = join(dir, 'rows.jsonl');
   const spool = createWriteStream(spoolPath);
   const spooled = finished(spool);
@@ -415,6 +609,7 @@ export async function importCandidates(
       format = peeked.zip ? 'xlsx' : 'csv';
       input = peeked.body;
     }
+    const fileFormat = format;
     const readerOptions = {
       schema: candidateCreateSchema(reference),
       reference,
@@ -432,17 +627,11 @@ export async function importCandidates(
         problems.addRow(errors);
         continue;
       }
-      const named = parsed.input.trainingCenterId;
-      let center = parsed.center ? undefined : (named ?? defaultCenter ?? undefined);
-      if (ownCenter !== undefined && named && named !== ownCenter) {
-        errors.push({ row: parsed.row, path: 'trainingCenterId', message: OWN_CENTER });
-        center = undefined;
-      } else if (!center && !parsed.center) {
-        errors.push({
-          row: parsed.row,
-          path: 'trainingCenterId',
-          message: 'is required for admin users (a trainingCenterId column or ?trainingCenterId=)',
-        });
+      let center: string | undefined;
+      if (!parsed.center) {
+        const found = centerOfRow(parsed.input, ownCenter, defaultCenter);
+        if (found.error) errors.push({ row: parsed.row, path: 'trainingCenterId', message: found.error });
+        center = found.center;
       }
       if (first !== undefined) errors.push(duplicateOf(parsed.row, first));
       if (errors.length) {
@@ -473,77 +662,25 @@ export async function importCandidates(
       );
     }
 
+    const items = new ImportedRows();
     const importId = randomUUID();
-    const reason = `imported from ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'} (import ${importId})`;
-    let items = new ImportedRows('');
     await db.transaction(async (tx) => {
-      // The codes, drawn in file order by the column's default (the sequence), before the COPY.
-      items = new ImportedRows(await drawCodes(tx, valid));
       await bulkInsert(
         tx,
         candidates,
         readSpool(spoolPath, (row, insert) => {
-          const code = items.add(row, insert.id!);
-          return { ...insert, code };
+          items.add(row, insert.id!);
+          return { ...insert, importId };
         }),
       );
-      await bulkInsert(
-        tx,
-        candidateStatusHistory,
-        eachOf(items, (item) => ({
-          candidateId: item.id,
-          fromStatus: null,
-          toStatus: 'registered',
-          actorId: actor.id,
-          reason,
-        })),
-      );
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: 'import',
-        entity: 'candidate',
-        entityId: importId,
-        after: { importId, inserted: valid, trainingCenterIds: [...importCenters] },
-      });
-      // One audit entry per created candidate, as POST /candidates writes.
-      await bulkInsert(
-        tx,
-        auditLog,
-        eachOf(items, (item) => ({
-          actorId: actor.id,
-          action: 'create',
-          entity: 'candidate',
-          entityId: item.id,
-          before: null,
-          after: { importId },
-        })),
-      );
+      await finishImport(tx, actor, { importId, items, format: fileFormat, centers: importCenters });
     });
     return { inserted: valid, items };
   } finally {
     // A batch still being checked (the file failed meanwhile) finishes with the spool still open.
     await checking.catch(() => {});
     spool.destroy();
-    await rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * `count` codes from the `code` column's default (its sequence), in the order they are drawn, handed
- * out one at a time. They come as one space-separated text, not a row each: a 50 MB file has half a
- * million rows, and as many result rows would cost tens of megabytes at once.
- */
-async function drawCodes(tx: DbOrTx, count: number): Promise<string> {
-  const [drawn] = await queryRows<{ codes: string }>(
-    tx,
-    sql`select string_agg(code, ' ' order by n) as codes from (select n, ${candidates.code.default as SQL} as code from generate_series(1, ${count}::int) as n) as drawn`,
-  );
-  return drawn!.codes;
-}
-
-/** The rows of a table made from each item of a list, as the bulk writer takes them. */
-async function* eachOf<I, T>(list: Iterable<I>, map: (item: I) => T): AsyncGenerator<T> {
-  for (const item of list) yield map(item);
 }
 
 const duplicateOf = (row: number, first: number): FieldError => ({
@@ -563,92 +700,4 @@ async function* readSpool<T>(
     const [row, insert] = JSON.parse(line) as [number, CandidateInsert];
     yield map(row, insert);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bulk writer
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Writes a stream of rows into `table` through `db` (a transaction, usually): `COPY … FROM STDIN` on
- * PostgreSQL, multi-row INSERTs on PGlite. The columns are those of the table definition that the
- * first row names (the others take their defaults); every row must name the same ones.
- */
-export async function bulkInsert<T extends PgTable>(
-  db: DbOrTx,
-  table: T,
-  rows: AsyncIterable<T['$inferInsert']>,
-): Promise<number> {
-  const session = db._.session;
-  if (is(session, PostgresJsSession)) return copyInto(session.client, table, rows);
-  const width = Object.keys(getTableColumns(table)).length;
-  const batchSize = Math.max(1, Math.floor(MAX_INSERT_PARAMETERS / width));
-  let batch: T['$inferInsert'][] = [];
-  let written = 0;
-  for await (const row of rows) {
-    batch.push(row);
-    if (batch.length >= batchSize) {
-      await db.insert(table).values(batch);
-      written += batch.length;
-      batch = [];
-    }
-  }
-  if (batch.length) {
-    await db.insert(table).values(batch);
-    written += batch.length;
-  }
-  return written;
-}
-
-const quoteIdent = (name: string) =>
-  /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-
-/** COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
-function copyText(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (value instanceof Date) return value.toISOString();
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/[\\\t\n\r]/g, (c) =>
-        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-      )
-    : text;
-}
-
-async function copyInto<T extends PgTable>(
-  client: postgres.Sql,
-  table: T,
-  rows: AsyncIterable<T['$inferInsert']>,
-): Promise<number> {
-  const iterator = rows[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return 0;
-  const named = first.value as Record<string, unknown>;
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key in named);
-  const statement = `copy ${quoteIdent(getTableName(table))} (${columns
-    .map(([, c]) => quoteIdent(c.name))
-    .join(', ')}) from stdin`;
-  const line = (row: Record<string, unknown>) =>
-    `${columns
-      .map(([key, column]) => {
-        const value = row[key];
-        return copyText(value === null || value === undefined ? value : column.mapToDriverValue(value));
-      })
-      .join('\t')}\n`;
-
-  const out: Writable = await client.unsafe(statement).writable();
-  let buffer = line(named);
-  let written = 1;
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    buffer += line(next.value as Record<string, unknown>);
-    written++;
-    if (buffer.length >= 64 * 1024) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
-  }
-  out.end(buffer);
-  await finished(out);
-  return written;
 }

@@ -17,6 +17,7 @@ import {
 import { type AnyPgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
+import type { NullableRow } from '../../db/query.ts';
 import { access, candidateInScopePrepared, candidateScopeParams, selectionStands } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
@@ -81,9 +82,7 @@ const outColumns = {
   updatedAt: candidates.updatedAt,
 };
 
-type CandidateRow = {
-  [K in keyof typeof outColumns]: (typeof outColumns)[K]['_']['data'] | null;
-} & {
+type CandidateRow = NullableRow<typeof outColumns> & {
   id: string;
   code: string;
   fullName: string;
@@ -386,58 +385,87 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const paddedNameKey = sql`(' ' || ${candidates.nameSearch} || ' ')`;
 
 /**
+ * What a tier of `q` matches, written twice to the same effect: `indexed` for a read of the word
+ * indexes (GIN), `scanned` for a walk through the newest candidates of a scope, where each row is
+ * tested as it comes and the cheapest test per row wins.
+ */
+interface Match {
+  indexed: SQL;
+  scanned: SQL;
+}
+const alike = (both: SQL): Match => ({ indexed: both, scanned: both });
+function anyOf(matches: (Match | undefined)[]): Match | undefined {
+  const some = matches.filter((m) => m !== undefined);
+  if (!some.length) return undefined;
+  return {
+    indexed: or(...some.map((m) => m.indexed)) as SQL,
+    scanned: or(...some.map((m) => m.scanned)) as SQL,
+  };
+}
+const without = (m: Match, minus: Match | undefined): Match =>
+  minus
+    ? {
+        indexed: and(m.indexed, not(minus.indexed)) as SQL,
+        scanned: and(m.scanned, not(minus.scanned)) as SQL,
+      }
+    : m;
+
+/**
  * `text` (a name as written, or its key) holds `words` (single spaces) as whole words, in that
- * order. The array of its words answers "holds every word" from a GIN index (candidates.table.ts),
+ * order. Indexed: the array of its words holds every word, from a GIN index (candidates.table.ts),
  * with statistics per word, so the planner knows a rare name from a common one; `strpos` then checks
  * order and adjacency, and only when there are several words. (`strpos(…) <> 0`, not `like`: the
  * planner guesses a `like` on an expression matches 0.5% of rows, and would then read every holder of
- * a common word to sort them, rather than walk newest first and stop at the page.)
+ * a common word to sort them.) Scanned: `strpos` alone — names and keys are stored with single spaces
+ * (`normaliseName`, `searchKey`), so the padded words occur in the padded text exactly when it holds
+ * them as whole words in that order — and no array is built per row.
  */
-function holdsWords(text: AnyPgColumn, words: string): SQL {
+function holdsWords(text: AnyPgColumn, words: string): Match {
   const list = words.split(' ');
+  const inOrder = sql`strpos(' ' || ${text} || ' ', ${` ${words} `}) <> 0`;
   const all = sql`string_to_array(${text}, ' ') @> array[${sql.join(
     list.map((w) => sql`${w}`),
     sql`, `,
   )}]::text[]`;
-  return list.length === 1 ? all : sql`(${all} and strpos(' ' || ${text} || ' ', ${` ${words} `}) <> 0)`;
+  return { indexed: list.length === 1 ? all : sql`(${all} and ${inOrder})`, scanned: inOrder };
 }
 
 /**
  * What `q` finds, in three tiers read one after the other, each newest first (the rank is a constant
  * per tier, so each is a plain newest-first query the database can stop early):
- * 0 — the whole code or pool code, or (a query with accents) the name holds the query as typed,
- *     accents included, as whole words;
+ * 0 — the whole code or pool code (`sameCode`: the ids of those, found first by their unique
+ *     indexes), or (a query with accents) the name holds the query as typed, accents included, as
+ *     whole words;
  * 1 — the name holds the query as whole words, accents ignored;
  * 2 — a part of a word of the name, or (a query with a digit) a part of the code.
+ * `code`: whether a tier reads the code (a walk then reads it from the table, see `listCandidates`);
+ * `few`: the tier is those ids alone, read as they are.
  */
-function searchTiers(actor: Actor, q: string) {
+function searchTiers(q: string, sameCode: string[]) {
   const key = searchKey(q);
   const typed = normaliseName(q).toLowerCase();
-  const upper = q.toUpperCase();
   const word = key ? holdsWords(candidates.nameSearch, key) : undefined;
-  const sameCode = or(
-    eq(candidates.code, upper),
-    seesPoolCodes(actor) ? eq(candidates.poolCode, upper) : undefined,
-  ) as SQL;
+  const found = sameCode.length ? alike(inArray(candidates.id, sameCode)) : undefined;
   // Accent-sensitive: the name holds the words as typed, in lower, Title or upper case. (Folding
   // the stored name's case in SQL costs a function call per match, and lower() folds only ASCII under
   // the C collation.) Such a name also holds the query's key as whole words (`word`), since its
   // `name_search` is the key of the name.
   const exact =
     word && typed !== key
-      ? or(
-          ...[...new Set([typed, titleCase(typed), typed.toUpperCase(), normaliseName(q)])].map((form) =>
+      ? anyOf(
+          [...new Set([typed, titleCase(typed), typed.toUpperCase(), normaliseName(q)])].map((form) =>
             holdsWords(candidates.fullName, form),
           ),
         )
       : undefined;
-  const tier0 = or(sameCode, exact) as SQL;
-  const tier1 = word ? and(word, not(tier0)) : undefined;
-  const partial = or(
-    key ? sql`${paddedNameKey} like ${`%${likeEscape(key)}%`}` : undefined,
-    /\d/.test(q) && !WHOLE_CODE.test(q) ? sql`${candidates.code} ilike ${`%${likeEscape(q)}%`}` : undefined,
-  );
-  const tier2 = partial ? and(partial, not(or(word, sameCode) as SQL)) : undefined;
+  const tier0 = anyOf([found, exact]);
+  const tier1 = word ? without(word, tier0) : undefined;
+  const inCode = /\d/.test(q) && !WHOLE_CODE.test(q);
+  const partial = anyOf([
+    key ? alike(sql`${paddedNameKey} like ${`%${likeEscape(key)}%`}`) : undefined,
+    inCode ? alike(sql`${candidates.code} ilike ${`%${likeEscape(q)}%`}`) : undefined,
+  ]);
+  const tier2 = partial ? without(partial, anyOf([word, found])) : undefined;
   // A cast, not a bare number: ORDER BY 2 would sort by the second column.
   const pagerOf = (rank: number) =>
     keyset([
@@ -445,11 +473,15 @@ function searchTiers(actor: Actor, q: string) {
       { expr: candidates.createdAt, kind: 'timestamp', dir: 'desc' },
       { expr: candidates.id, kind: 'uuid', dir: 'desc' },
     ]);
-  return [tier0, tier1, tier2].flatMap((where, rank) => (where ? [{ where, pager: pagerOf(rank) }] : []));
+  return [tier0, tier1, tier2].flatMap((match, rank) =>
+    match ? [{ match, pager: pagerOf(rank), code: rank === 2 && inCode, few: rank === 0 && !exact }] : [],
+  );
 }
 
-/** How many of the newest candidates a tier of `q` walks before it sorts its few matches instead. */
+/** How many of the newest candidates of the scope a tier of `q` walks first (see `listCandidates`). */
 const SEARCH_WALK = 4000;
+/** How far a second walk may go when the first found some matches but not a page. */
+const SEARCH_WALK_FAR = 20_000;
 
 /** Whoever sees pool codes finds a pool entry a partner asks about by its whole code. */
 const seesPoolCodes = (actor: Actor) => actor.role === 'admin' || actor.role === 'center';
@@ -501,70 +533,105 @@ export async function listCandidates(
     latest ? lte(candidates.dateOfBirth, latest) : undefined,
     earliestExclusive ? gt(candidates.dateOfBirth, earliestExclusive) : undefined,
   );
+  const q = query.q?.trim();
   // The driver's rows as they come (see `aliased`), each mapped once into its output by `pageOf`; a
   // prepared statement (postgres.js keeps one per query text and connection), so a page is one round
   // trip and no new plan.
-  const read = (pager: typeof candidatePager, where: SQL | undefined, limit: number) =>
-    driverRows<CandidateTextRow>(
+  if (!q) {
+    const rows = await driverRows<CandidateTextRow>(
       db
-        .select(pager === candidatePager ? candidatePageSelection : aliased({ ...outColumns, ...pager.keys }))
+        .select(candidatePageSelection)
         .from(candidates)
-        .where(and(filters, where, pager.after(query.cursor)))
-        .orderBy(...pager.orderBy)
-        .limit(limit)
+        .where(and(filters, candidatePager.after(query.cursor)))
+        .orderBy(...candidatePager.orderBy)
+        .limit(query.limit + 1)
         .prepare('candidates_page'),
     );
-  // A tier of `q` (see `searchTiers`), read in at most two bounded steps, whatever the planner
+    return candidatePager.pageOf(rows, query.limit, (r) => forViewer(actor, toCandidateOut(r)));
+  }
+
+  type Tier = ReturnType<typeof searchTiers>[number];
+  const newestFirst = sql.join(candidatePager.orderBy, sql`, `);
+  // A tier of `q` (see `searchTiers`), read in at most three bounded steps, whatever the planner
   // guesses of how many names hold a word (it cannot tell a word no one bears from a rare one):
-  // 1. walk the newest SEARCH_WALK candidates of the scope after the cursor, newest first: a word
-  //    that common fills the page there;
-  // 2. otherwise its holders are few, and they are read from the word indexes and sorted — the sort
+  // 1. walk the newest SEARCH_WALK candidates of the scope after the cursor, newest first, and keep
+  //    the ids of the first matches: read from the scope's index alone (it holds the name and its
+  //    key, candidates.table.ts), so no row of the table is read but the page's;
+  // 2. some matches but not a page: walk as far as those make a page likely, up to SEARCH_WALK_FAR;
+  // 3. otherwise its holders are few, and they are read from the word indexes and sorted — the sort
   //    key is an expression no index yields, so the database cannot choose to walk every candidate.
-  const walkFrom = (pager: typeof candidatePager) =>
-    sql`${candidates.createdAt} >= (${db
-      .select({ at: candidates.createdAt })
-      .from(candidates)
-      .where(and(filters, pager.after(query.cursor)))
-      .orderBy(...pager.orderBy)
-      .offset(SEARCH_WALK - 1)
-      .limit(1)})`;
-  const readTier = async (pager: typeof candidatePager, where: SQL, limit: number) => {
-    const walked = await driverRows<CandidateTextRow>(
-      db
-        .select(aliased({ ...outColumns, ...pager.keys }))
-        .from(candidates)
-        .where(and(filters, where, pager.after(query.cursor), walkFrom(pager)))
-        .orderBy(...pager.orderBy)
-        .limit(limit)
-        .prepare('candidates_search_walk'),
-    );
-    if (walked.length === limit) return walked;
+  const walk = (tier: Tier, rows: number, limit: number) => {
+    const walked: SQLWrapper[] = [
+      candidates.id,
+      candidates.createdAt,
+      candidates.nameSearch,
+      candidates.fullName,
+    ];
+    if (tier.code) walked.push(candidates.code);
+    const scope = and(filters, tier.pager.after(query.cursor));
+    // The walk's columns under the table's name, so that the tier's test reads them as they are.
+    const newest = sql`select ${sql.join(walked, sql`, `)} from ${candidates} ${scope ? sql`where ${scope}` : sql``} order by ${newestFirst} limit ${rows}`;
+    const matches = sql`select ${candidates.id} from (${newest}) as ${candidates} where ${tier.match.scanned} order by ${newestFirst} limit ${limit}`;
     return driverRows<CandidateTextRow>(
       db
-        .select(aliased({ ...outColumns, ...pager.keys }))
+        .select(aliased({ ...outColumns, ...tier.pager.keys }))
         .from(candidates)
-        .where(and(filters, where, pager.after(query.cursor)))
+        .where(sql`${candidates.id} in (${matches})`)
+        .orderBy(...tier.pager.orderBy)
+        .prepare('candidates_search_walk'),
+    );
+  };
+  const readTier = async (tier: Tier, limit: number) => {
+    if (!tier.few) {
+      const first = await walk(tier, SEARCH_WALK, limit);
+      if (first.length === limit) return first;
+      // Far enough to fill the page at the rate the first walk found matches, and half as far again.
+      const far = first.length
+        ? Math.ceil((SEARCH_WALK * limit * 1.5) / first.length)
+        : Number.POSITIVE_INFINITY;
+      if (far <= SEARCH_WALK_FAR) {
+        const second = await walk(tier, far, limit);
+        if (second.length === limit) return second;
+      }
+    }
+    return driverRows<CandidateTextRow>(
+      db
+        .select(aliased({ ...outColumns, ...tier.pager.keys }))
+        .from(candidates)
+        .where(and(filters, tier.match.indexed, tier.pager.after(query.cursor)))
         .orderBy(desc(sql`${candidates.createdAt} + interval '0 seconds'`), desc(candidates.id))
         .limit(limit)
         .prepare('candidates_search_sort'),
     );
   };
 
-  const q = query.q?.trim();
+  // The whole code or pool code: at most one candidate each (unique indexes).
+  const upper = q.toUpperCase();
+  const sameCode = await driverRows<{ id: string }>(
+    db
+      .select({ id: candidates.id })
+      .from(candidates)
+      .where(
+        and(
+          filters,
+          or(eq(candidates.code, upper), seesPoolCodes(actor) ? eq(candidates.poolCode, upper) : undefined),
+        ),
+      )
+      .prepare('candidates_same_code'),
+  );
+  const tiers = searchTiers(
+    q,
+    sameCode.map((r) => r.id),
+  );
+  // Tier after tier until the page (and one more row) is full; a cursor in a later tier makes the
+  // earlier ones answer nothing (their constant rank is below the cursor's).
   let rows: CandidateTextRow[] = [];
-  let pager = candidatePager;
-  if (!q) rows = await read(candidatePager, undefined, query.limit + 1);
-  else {
-    // Tier after tier until the page (and one more row) is full; a cursor in a later tier makes the
-    // earlier ones answer nothing (their constant rank is below the cursor's).
-    const tiers = searchTiers(actor, q);
-    pager = tiers[0]!.pager;
-    for (const tier of tiers) {
-      rows = rows.concat(await readTier(tier.pager, tier.where, query.limit + 1 - rows.length));
-      if (rows.length > query.limit) break;
-    }
+  for (const tier of tiers) {
+    rows = rows.concat(await readTier(tier, query.limit + 1 - rows.length));
+    if (rows.length > query.limit) break;
   }
-  // The tiers' pagers name their keys alike (_k0 … _k2), so the first cuts the page and its cursor.
+  // The tiers' pagers name their keys alike (_k0 … _k2), so any cuts the page and its cursor.
+  const pager = tiers[0]?.pager ?? candidatePager;
   return pager.pageOf(rows, query.limit, (r) => forViewer(actor, toCandidateOut(r)));
 }
 

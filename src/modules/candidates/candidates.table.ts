@@ -92,6 +92,8 @@ export const candidates = pgTable(
     createdAt: columns.createdAt(),
     updatedAt: columns.updatedAt(),
     anonymisedAt: columns.at('anonymised_at'),
+    /** The import the record came from (its audit entry is the import's), or null. */
+    importId: uuid('import_id'),
   },
   (t) => [
     uniqueIndex('candidates_code_unique').on(t.code),
@@ -107,9 +109,13 @@ export const candidates = pgTable(
     ),
     check('candidates_version_check', sql`${t.version} >= 1`),
     // Keyset pagination (createdAt, id) per scope: a center's trainees, a province's, everyone's.
-    index('candidates_center_idx').on(t.trainingCenterId, t.createdAt, t.id),
+    // A center's and everyone's also hold the name and its key after the keys (they change no order:
+    // createdAt and id are unique together), so that a search of `q` walks the newest candidates of
+    // the scope through the index alone and reads from the table only the rows of the page
+    // (`listCandidates` in candidates.service.ts).
+    index('candidates_center_idx').on(t.trainingCenterId, t.createdAt, t.id, t.nameSearch, t.fullName),
     index('candidates_province_created_idx').on(t.homeProvince2025, t.createdAt, t.id),
-    index('candidates_created_idx').on(t.createdAt, t.id),
+    index('candidates_created_idx').on(t.createdAt, t.id, t.nameSearch, t.fullName),
     index('candidates_province_idx').on(t.homeProvince2025, t.status),
     index('candidates_status_idx').on(t.status, t.occupationField),
     // `q` as a part of a word: trigrams of the name key padded with spaces (`like '%part%'`), without

@@ -2,9 +2,30 @@ import { pageQuery } from '../../lib/pagination.ts';
 import { fieldSchema, genderSchema, jlptSchema, programSchema } from '../../lib/vocab.ts';
 import { isoDate, z } from '../../lib/zod.ts';
 import { POOL_CODE_PATTERN } from '../candidates/candidates.table.ts';
-import { contractTermsShape } from '../placements/placements.schemas.ts';
+import { contractTermsShape, jobOutShape } from '../placements/placements.schemas.ts';
 
 const age = z.coerce.number().int().min(15).max(80);
+
+/**
+ * The ranges of a job order or a pool query, checked where both ends are given: ageMin ≤ ageMax and
+ * interviewOn ≤ departureBy.
+ */
+function rangesInOrder(
+  o: {
+    ageMin?: number | undefined;
+    ageMax?: number | undefined;
+    interviewOn?: string | undefined;
+    departureBy?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  if (o.ageMin !== undefined && o.ageMax !== undefined && o.ageMin > o.ageMax) {
+    ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
+  }
+  if (o.interviewOn && o.departureBy && o.departureBy < o.interviewOn) {
+    ctx.addIssue({ code: 'custom', path: ['departureBy'], message: 'must not be before interviewOn' });
+  }
+}
 
 export const jobOrderBody = z
   .strictObject({
@@ -28,14 +49,7 @@ export const jobOrderBody = z
     departureBy: isoDate.optional(),
     partnerId: z.uuid().optional().describe('Required for admin; a partner always posts for itself'),
   })
-  .superRefine((o, ctx) => {
-    if (o.ageMin !== undefined && o.ageMax !== undefined && o.ageMin > o.ageMax) {
-      ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
-    }
-    if (o.interviewOn && o.departureBy && o.departureBy < o.interviewOn) {
-      ctx.addIssue({ code: 'custom', path: ['departureBy'], message: 'must not be before interviewOn' });
-    }
-  });
+  .superRefine(rangesInOrder);
 export type JobOrderInput = z.infer<typeof jobOrderBody>;
 
 export const jobOrderPatchBody = z
@@ -50,14 +64,7 @@ export const jobOrderPatchBody = z
     interviewOn: isoDate.optional(),
     departureBy: isoDate.optional(),
   })
-  .superRefine((o, ctx) => {
-    if (o.ageMin !== undefined && o.ageMax !== undefined && o.ageMin > o.ageMax) {
-      ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
-    }
-    if (o.interviewOn && o.departureBy && o.departureBy < o.interviewOn) {
-      ctx.addIssue({ code: 'custom', path: ['departureBy'], message: 'must not be before interviewOn' });
-    }
-  });
+  .superRefine(rangesInOrder);
 export type JobOrderPatch = z.infer<typeof jobOrderPatchBody>;
 
 export const closeBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
@@ -68,10 +75,7 @@ export const jobOrderOut = z.object({
   prefectureCode: z.string(),
   prefectureName: z.string().optional().describe('Japanese name of the prefecture'),
   prefectureNameEn: z.string().optional().describe('English name of the prefecture'),
-  municipality: z.string().nullable(),
-  employerName: z.string(),
-  program: z.string(),
-  field: z.string(),
+  ...jobOutShape,
   headcount: z.number().int(),
   selected: z.number().int().describe('Non-cancelled placements made for this order'),
   minJlpt: z.string().nullable(),
@@ -110,11 +114,7 @@ export const poolQuery = z
       .optional(),
     ...pageQuery.shape,
   })
-  .superRefine((q, ctx) => {
-    if (q.ageMin !== undefined && q.ageMax !== undefined && q.ageMin > q.ageMax) {
-      ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must be at least ageMin' });
-    }
-  });
+  .superRefine(rangesInOrder);
 export type PoolQuery = z.infer<typeof poolQuery>;
 
 /**

@@ -6,7 +6,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
 import { jlptRank } from '../../lib/vocab.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, updateAudited } from '../audit/audit.service.ts';
 import { transitionCandidate } from '../candidates/candidates.lifecycle.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { partners } from '../organisations/organisations.table.ts';
@@ -200,21 +200,8 @@ export async function createJobOrder(deps: DemandDeps, actor: Actor, input: JobO
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(jobOrders)
-      .values({
-        partnerId: partnerId!,
-        prefectureCode: input.prefectureCode,
-        municipality: input.municipality ?? null,
-        employerName: input.employerName.normalize('NFC'),
-        program: input.program,
-        field: input.field,
-        headcount: input.headcount,
-        minJlpt: input.minJlpt ?? null,
-        gender: input.gender ?? null,
-        ageMin: input.ageMin ?? null,
-        ageMax: input.ageMax ?? null,
-        interviewOn: input.interviewOn ?? null,
-        departureBy: input.departureBy ?? null,
-      })
+      // What the body leaves out is null: the columns it may leave out have no default.
+      .values({ ...input, partnerId: partnerId!, employerName: input.employerName.normalize('NFC') })
       .returning();
     await recordAudit(tx, {
       actorId: actor.id,
@@ -299,20 +286,13 @@ export async function updateJobOrder(deps: DemandDeps, actor: Actor, id: string,
       );
     }
     const status = selected >= merged.headcount ? 'filled' : 'open';
-    const [after] = await tx
-      .update(jobOrders)
-      .set({ ...changes, status })
-      .where(eq(jobOrders.id, order.id))
-      .returning();
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'update',
-      entity: 'job_order',
-      entityId: order.id,
-      before: order,
-      after,
-    });
-    return jobOrderOut(deps, { ...after!, selected });
+    const after = await updateAudited(
+      tx,
+      jobOrders,
+      { actorId: actor.id, action: 'update', entity: 'job_order', before: order },
+      { ...changes, status },
+    );
+    return jobOrderOut(deps, { ...after, selected });
   });
 }
 
@@ -325,20 +305,13 @@ export async function closeJobOrder(deps: DemandDeps, actor: Actor, id: string, 
         { path: 'status', message: 'is closed' },
       ]);
     }
-    const [after] = await tx
-      .update(jobOrders)
-      .set({ status: 'closed', closeReason: reason.normalize('NFC'), closedAt: sql`now()` })
-      .where(eq(jobOrders.id, order.id))
-      .returning();
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'close',
-      entity: 'job_order',
-      entityId: order.id,
-      before: order,
-      after,
-    });
-    return jobOrderOut(deps, { ...after!, selected: await countSelections(tx, order.id) });
+    const after = await updateAudited(
+      tx,
+      jobOrders,
+      { actorId: actor.id, action: 'close', entity: 'job_order', before: order },
+      { status: 'closed', closeReason: reason.normalize('NFC'), closedAt: sql`now()` },
+    );
+    return jobOrderOut(deps, { ...after, selected: await countSelections(tx, order.id) });
   });
 }
 
@@ -401,7 +374,7 @@ export async function selectCandidate(
   orderId: string,
   input: SelectionInput,
 ) {
-  const { candidateCode } = input;
+  const { candidateCode, ...contractTerms } = input;
   return db.transaction(async (tx) => {
     const order = await loadOrder(tx, actor, orderId, true);
     if (order.status === 'closed') {
@@ -457,9 +430,7 @@ export async function selectCandidate(
         employerName: order.employerName,
         program: order.program,
         field: order.field,
-        contractStart: input.contractStart ?? null,
-        contractEnd: input.contractEnd ?? null,
-        monthlyWageJpy: input.monthlyWageJpy ?? null,
+        ...contractTerms, // the terms left out are null until PATCH /placements/:id gives them
       })
       .returning();
     await transitionCandidate(tx, {

@@ -1,24 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Actor, ANY_ROLE, CENTERS } from '../../lib/actor.ts';
 import { declareRoutes } from '../routes.ts';
-import {
-  batchBody,
-  certificateListOut,
-  certificateOut,
-  idParams,
-  issueBody,
-  issuedOut,
-  listQuery,
-  pdfOut,
-  revokeBody,
-} from './documents.schemas.ts';
-import { readerRoutes } from './readers.routes.ts';
-
-const pdfHeaders = (filename: string) => ({
-  'content-type': 'application/pdf',
-  'content-disposition': `inline; filename="${filename}"`,
-  'cache-control': 'no-store',
-});
+import * as schemas from './documents.schemas.ts';
+import { pdfHeaders, readerRoutes } from './readers.routes.ts';
 
 /** A printed document: its bytes and the file name it is shown under. */
 interface Printed {
@@ -29,16 +13,16 @@ interface Printed {
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = app.services.documents;
   const tags = ['documents'];
-  const api = declareRoutes(app, tags, idParams);
+  const api = declareRoutes(app, tags, schemas.idParams);
 
-  api.create('/certificates', CENTERS, issueBody, issuedOut, service.issue, {
+  api.create('/certificates', CENTERS, schemas.issueBody, schemas.issuedOut, service.issue, {
     summary: 'Issue the certificate of a passed enrollment (serial per center and year)',
   });
-  api.list('/certificates', ANY_ROLE, listQuery, certificateListOut, service.list, {
+  api.list('/certificates', ANY_ROLE, schemas.listQuery, schemas.certificateListOut, service.list, {
     summary: 'Certificates within your scope, newest first',
     exportAs: 'certificates',
   });
-  api.get('/certificates/:id', ANY_ROLE, certificateOut, service.get, { summary: 'One certificate' });
+  api.get('/certificates/:id', ANY_ROLE, schemas.certificateOut, service.get, { summary: 'One certificate' });
 
   /** A PDF of one record named by `:id`, shown inline under the file name the service gives. */
   const pdfById = (url: string, summary: string, print: (actor: Actor, id: string) => Promise<Printed>) =>
@@ -46,7 +30,13 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       url,
       {
         config: { auth: ANY_ROLE },
-        schema: { tags, summary, params: idParams, produces: ['application/pdf'], response: { 200: pdfOut } },
+        schema: {
+          tags,
+          summary,
+          params: schemas.idParams,
+          produces: ['application/pdf'],
+          response: { 200: schemas.pdfOut },
+        },
       },
       async (request, reply) => {
         const pdf = await print(request.actor, request.params.id);
@@ -67,9 +57,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Print many certificates as one PDF, one page each; all or nothing',
-        body: batchBody,
+        body: schemas.batchBody,
         produces: ['application/pdf'],
-        response: { 200: pdfOut },
+        response: { 200: schemas.pdfOut },
       },
     },
     async (request, reply) => {
@@ -82,8 +72,8 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     'POST',
     '/certificates/:id/revoke',
     CENTERS,
-    revokeBody,
-    certificateOut,
+    schemas.revokeBody,
+    schemas.certificateOut,
     (actor, id, body) => service.revoke(actor, id, body.reason, body.category),
     { summary: 'Revoke a certificate (recorded in the audit log)' },
   );

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -19,7 +19,7 @@ import { placements } from '../placements/placements.table.ts';
 import type { ReferenceService } from '../reference/reference.service.ts';
 import { courses, enrollments } from '../training/training.table.ts';
 import { certificates, type RevokeCategory, serialCounters } from './documents.table.ts';
-import { placementLetterSerial } from './letter-serial.ts';
+import { nextSerial, placementLetterSerial } from './letter-serial.ts';
 import { forgetVerifiedCertificates } from './verify-page.ts';
 
 export interface DocumentServiceDeps {
@@ -153,6 +153,18 @@ const revokedConflict = (c: CertificateRow) =>
     `Certificate ${c.serial} was revoked on ${c.revokedAt?.toISOString().slice(0, 10)} (${c.revokeReason}); it can no longer be printed.`,
   );
 
+/** The holder of a certificate or placement letter: the candidate (`holderValues` in src/pdf/format.ts). */
+const holderColumns = { holderName: candidates.fullName, holderBirthDate: candidates.dateOfBirth };
+
+/** The serial of the enrollment's valid (not revoked) certificate, if it has one. */
+export async function validCertificateSerial(db: DbOrTx, enrollmentId: string): Promise<string | undefined> {
+  const [valid] = await db
+    .select({ serial: certificates.serial })
+    .from(certificates)
+    .where(and(eq(certificates.enrollmentId, enrollmentId), isNull(certificates.revokedAt)));
+  return valid?.serial;
+}
+
 /** Issues the certificate of a passed enrollment; the type follows the course kind. */
 export async function issueCertificate(
   { db }: Pick<DocumentServiceDeps, 'db'>,
@@ -162,12 +174,11 @@ export async function issueCertificate(
   return db.transaction(async (tx) => {
     const [e] = await tx
       .select({
+        ...holderColumns,
         outcome: enrollments.outcome,
         score: enrollments.score,
         jlptLevel: enrollments.jlptLevel,
         candidateId: enrollments.candidateId,
-        holderName: candidates.fullName,
-        holderBirthDate: candidates.dateOfBirth,
         courseName: courses.name,
         courseKind: courses.kind,
         courseHours: courses.hours,
@@ -191,29 +202,19 @@ export async function issueCertificate(
         [{ path: 'enrollmentId', message: 'is not a passed enrollment' }],
       );
     }
-    const [existing] = await tx
-      .select({ serial: certificates.serial })
-      .from(certificates)
-      .where(and(eq(certificates.enrollmentId, input.enrollmentId), isNull(certificates.revokedAt)));
+    const existing = await validCertificateSerial(tx, input.enrollmentId);
     if (existing) {
       throw conflict(
-        `Enrollment ${input.enrollmentId} already has certificate ${existing.serial}; revoke it first to reissue.`,
+        `Enrollment ${input.enrollmentId} already has certificate ${existing}; revoke it first to reissue.`,
         [{ path: 'enrollmentId', message: 'already has a valid certificate' }],
       );
     }
-    const issuedOn = todayInVietnam();
-    const year = Number(issuedOn.slice(0, 4));
-    // The counter row is locked until this transaction ends, so concurrent issuers of one center
-    // queue here and each gets the next number; a rolled-back issue leaves no gap.
-    const [counter] = await tx
-      .insert(serialCounters)
-      .values({ trainingCenterId: e.trainingCenterId, year, last: 1 })
-      .onConflictDoUpdate({
-        target: [serialCounters.trainingCenterId, serialCounters.year],
-        set: { last: sql`${serialCounters.last} + 1` },
-      })
-      .returning({ last: serialCounters.last });
-    const serial = `${e.serialPrefix}-${year}-${String(counter!.last).padStart(6, '0')}`;
+    const { serial, today: issuedOn } = await nextSerial(
+      tx,
+      serialCounters,
+      e.trainingCenterId,
+      e.serialPrefix,
+    );
     const [created] = await tx
       .insert(certificates)
       .values({
@@ -423,8 +424,7 @@ export async function printPlacementLetter(
       employerNameLatin: placements.employerNameLatin,
       departedOn: placements.departedOn,
       departureBy: jobOrders.departureBy,
-      holderName: candidates.fullName,
-      holderBirthDate: candidates.dateOfBirth,
+      ...holderColumns,
       candidateId: candidates.id,
       candidateCode: candidates.code,
       centerName: trainingCenters.name,

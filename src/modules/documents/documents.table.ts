@@ -70,35 +70,32 @@ export const certificates = pgTable(
   ],
 );
 
-/** Per center and year, the last serial number issued; bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING. */
-export const serialCounters = pgTable(
-  'serial_counters',
-  {
-    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
-    year: integer('year').notNull(),
-    last: integer('last').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.trainingCenterId, t.year] })],
-);
+/**
+ * Per center and year, the last number of a series; bumped with INSERT … ON CONFLICT DO UPDATE …
+ * RETURNING (`nextSerial` in letter-serial.ts).
+ */
+const centerYearCounters = (name: string) =>
+  pgTable(
+    name,
+    {
+      trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
+      year: integer('year').notNull(),
+      last: integer('last').notNull().default(0),
+    },
+    (t) => [primaryKey({ columns: [t.trainingCenterId, t.year] })],
+  );
+export type CenterYearCounters = ReturnType<typeof centerYearCounters>;
 
-/** Per center and year, the last placement-letter number (`<PREFIX>-PL-2026-000123`); as serialCounters. */
-export const letterSerialCounters = pgTable(
-  'letter_serial_counters',
-  {
-    trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
-    year: integer('year').notNull(),
-    last: integer('last').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.trainingCenterId, t.year] })],
-);
+/** The certificate serials (`<PREFIX>-2026-000123`). */
+export const serialCounters = centerYearCounters('serial_counters');
+/** The placement-letter numbers (`<PREFIX>-PL-2026-000123`). */
+export const letterSerialCounters = centerYearCounters('letter_serial_counters');
 
 /** The number a placement letter got when it was first printed; every reprint shows the same one. */
 export const placementLetters = pgTable(
   'placement_letters',
   {
-    placementId: uuid('placement_id')
-      .primaryKey()
-      .references(() => placements.id),
+    placementId: columns.refKey('placement_id', () => placements.id),
     serial: text('serial').notNull(),
     trainingCenterId: columns.ref('training_center_id', () => trainingCenters.id),
     firstPrintedOn: columns.day('first_printed_on').notNull(),
@@ -117,9 +114,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 export const candidatePhotos = pgTable(
   'candidate_photos',
   {
-    candidateId: uuid('candidate_id')
-      .primaryKey()
-      .references(() => candidates.id),
+    candidateId: columns.refKey('candidate_id', () => candidates.id),
     contentType: text('content_type').notNull(),
     width: integer('width').notNull(),
     height: integer('height').notNull(),

@@ -1,14 +1,38 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
-import { letterSerialCounters, placementLetters } from './documents.table.ts';
+import { type CenterYearCounters, letterSerialCounters, placementLetters } from './documents.table.ts';
+
+/**
+ * The next number of a center's series this year, `<prefix>-2026-000123`, and today's date in
+ * Vietnam. The counter row is locked until the transaction ends, so concurrent issuers of one center
+ * queue here and each gets the next number; a rolled-back transaction leaves no gap.
+ */
+export async function nextSerial(
+  tx: Tx,
+  counters: CenterYearCounters,
+  trainingCenterId: string,
+  prefix: string,
+): Promise<{ serial: string; today: string }> {
+  const today = todayInVietnam();
+  const year = Number(today.slice(0, 4));
+  const [counter] = await tx
+    .insert(counters)
+    .values({ trainingCenterId, year, last: 1 })
+    .onConflictDoUpdate({
+      target: [counters.trainingCenterId, counters.year],
+      set: { last: sql`${counters.last} + 1` },
+    })
+    .returning({ last: counters.last });
+  return { serial: `${prefix}-${year}-${String(counter!.last).padStart(6, '0')}`, today };
+}
 
 /**
  * The number of a placement letter, `<PREFIX>-PL-2026-000123`: per sending center and year, given
  * when the letter is first printed and kept with the placement, so every reprint shows the same one.
- * Numbered like certificates (see `issue` in documents.service.ts): the counter row stays locked until
- * the transaction ends, so two first prints at once get consecutive numbers and a rollback leaves no gap;
- * two first prints of the same placement at once end with one number (the loser reads the winner's).
+ * Numbered like certificates (`nextSerial`): two first prints at once get consecutive numbers and a
+ * rollback leaves no gap; two first prints of the same placement at once end with one number (the
+ * loser reads the winner's).
  */
 export async function placementLetterSerial(
   db: Db,
@@ -21,17 +45,12 @@ export async function placementLetterSerial(
   if (existing) return existing.serial;
   return db
     .transaction(async (tx) => {
-      const printedOn = todayInVietnam();
-      const year = Number(printedOn.slice(0, 4));
-      const [counter] = await tx
-        .insert(letterSerialCounters)
-        .values({ trainingCenterId: letter.trainingCenterId, year, last: 1 })
-        .onConflictDoUpdate({
-          target: [letterSerialCounters.trainingCenterId, letterSerialCounters.year],
-          set: { last: sql`${letterSerialCounters.last} + 1` },
-        })
-        .returning({ last: letterSerialCounters.last });
-      const serial = `${letter.serialPrefix}-PL-${year}-${String(counter!.last).padStart(6, '0')}`;
+      const { serial, today: printedOn } = await nextSerial(
+        tx,
+        letterSerialCounters,
+        letter.trainingCenterId,
+        `${letter.serialPrefix}-PL`,
+      );
       const [stored] = await tx
         .insert(placementLetters)
         .values({

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { candidateInScope, type NullableRow } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
@@ -34,11 +35,7 @@ export async function putCandidatePhoto(
   candidateId: string,
   body: Buffer,
 ) {
-  const [candidate] = await db
-    .select({ id: candidates.id })
-    .from(candidates)
-    .where(and(eq(candidates.id, candidateId), access.candidate(actor)));
-  if (!candidate) throw notFound('The candidate');
+  await candidateInScope(db, actor, candidateId);
   if (body.length > MAX_PHOTO_BYTES) {
     throw new AppError(
       413,
@@ -98,9 +95,7 @@ const profileColumns = {
   photoType: candidatePhotos.contentType,
 };
 
-type ProfileRow = {
-  [K in keyof typeof profileColumns]: (typeof profileColumns)[K]['_']['data'] | null;
-};
+type ProfileRow = NullableRow<typeof profileColumns>;
 
 /** The rows and course history of these candidates, as profile sheets (in the order of `rows`). */
 async function toProfiles({ db, reference }: ProfileDeps, rows: ProfileRow[]): Promise<ProfileData[]> {

@@ -15,7 +15,8 @@ import {
   verifyNotFoundHtml,
 } from './verify-page.ts';
 
-const pdfHeaders = (filename: string) => ({
+/** The headers of a PDF shown inline under `filename`, never cached. */
+export const pdfHeaders = (filename: string) => ({
   'content-type': 'application/pdf',
   'content-disposition': `inline; filename="${filename}"`,
   'cache-control': 'no-store',

@@ -34,6 +34,14 @@ export const jobOut = z.object({
 
 export const jobListOut = z.object({ items: z.array(jobOut) });
 
+export const jobRunsQuery = z.object({ ...pageQuery.shape });
+export type JobRunsQuery = z.infer<typeof jobRunsQuery>;
+
+export const jobRunListOut = z.object({
+  items: z.array(jobRunOut).describe('Every run of the job (skipped ones too), newest first'),
+  nextCursor: z.string().nullable(),
+});
+
 export const alertQuery = z.object({
   kind: z.enum(ALERT_KINDS).optional(),
   status: z.enum(['open', 'closed']).default('open'),

@@ -7,7 +7,7 @@ import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
-import type { AlertQuery } from './operations.schemas.ts';
+import type { AlertQuery, JobRunsQuery } from './operations.schemas.ts';
 import { alerts, jobRuns } from './operations.table.ts';
 
 export interface OperationsServiceDeps {
@@ -23,6 +23,9 @@ const alertPager = keyset([
   { expr: alerts.raisedAt, kind: 'timestamp', dir: 'desc' },
   { expr: alerts.id, kind: 'uuid', dir: 'desc' },
 ]);
+
+// Ids are drawn in the order runs start: newest first is id descending (the job_runs_job_idx index).
+const jobRunPager = keyset([{ expr: jobRuns.id, kind: 'int', dir: 'desc' }]);
 
 function toAlertOut({ provinceCode2025, ...row }: AlertRow) {
   return { ...row, provinceCode: provinceCode2025 };
@@ -46,6 +49,22 @@ export async function listJobs({ db, config, runner }: OperationsServiceDeps) {
       lastRun: byName.get(job.name) ?? null,
     })),
   };
+}
+
+/** The runs of one job as `job_runs` holds them, newest first, one keyset page; an unknown job is a 404. */
+export async function listJobRuns(
+  { db, runner }: Pick<OperationsServiceDeps, 'db' | 'runner'>,
+  name: string,
+  query: JobRunsQuery,
+) {
+  if (!runner.job(name)) throw notFound(`The job ${name}`);
+  const page = await readPage(jobRunPager, query, (after) =>
+    db
+      .select({ run: jobRuns, ...jobRunPager.keys })
+      .from(jobRuns)
+      .where(and(eq(jobRuns.jobName, name), after)),
+  );
+  return { items: page.items.map((r) => r.run), nextCursor: page.nextCursor };
 }
 
 /** Runs a job now and answers its run record (a `skipped` one when it is already running). */
@@ -119,6 +138,7 @@ export function createOperationsService(deps: OperationsServiceDeps) {
     runner: deps.runner,
     listJobs: () => listJobs(deps),
     runJob: (actor: Actor, name: string) => runJob(deps, actor, name),
+    listJobRuns: (name: string, query: JobRunsQuery) => listJobRuns(deps, name, query),
     listAlerts: (actor: Actor, filter: AlertQuery) => listAlerts(deps, actor, filter),
     closeAlert: (actor: Actor, id: string, body: CloseAlertInput) => closeAlert(deps, actor, id, body),
   };

@@ -21,16 +21,25 @@ export const AGREEMENT_KINDS = ['mou', 'joint_declaration', 'friendship'] as con
 export const SECTORS = FIELDS;
 
 const name = z.string().trim().min(1).max(200);
-const provinceCode = z
-  .string()
-  .trim()
-  .regex(/^\d{2}$/, 'must be a 2-digit province code')
-  .describe('Official 2-digit province code of the 2025 boundary set');
-const prefectureCode = z
-  .string()
-  .trim()
-  .regex(/^\d{2}$/, 'must be a 2-digit JIS X 0401 prefecture code')
-  .describe('JIS X 0401 prefecture code, 01–47');
+/** A code of two digits: a province's, a prefecture's. */
+const twoDigitCode = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{2}$/, `must be a 2-digit ${what}`);
+const provinceCode = twoDigitCode('province code').describe(
+  'Official 2-digit province code of the 2025 boundary set',
+);
+const prefectureCode = twoDigitCode('JIS X 0401 prefecture code').describe(
+  'JIS X 0401 prefecture code, 01–47',
+);
+/** The fields a training center and a home employer both answer: a body in a province. */
+const inProvinceOut = {
+  id: z.uuid(),
+  name: z.string(),
+  provinceCode: z.string(),
+  provinceName: z.string().nullable(),
+};
 const idParam = z.uuid();
 
 export const idParams = z.object({ id: idParam });
@@ -72,10 +81,7 @@ export const centersQuery = z.object({
 });
 
 export const centerOut = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  provinceCode: z.string(),
-  provinceName: z.string().nullable(),
+  ...inProvinceOut,
   licenseNo: z.string().nullable(),
   directorName: z.string().nullable(),
   serialPrefix: z.string(),
@@ -125,10 +131,7 @@ export const homeEmployersQuery = z.object({
 });
 
 export const homeEmployerOut = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  provinceCode: z.string(),
-  provinceName: z.string().nullable(),
+  ...inProvinceOut,
   industrialPark: z.string().nullable(),
   sector: z.string(),
   investorCountry: z.string(),
@@ -138,11 +141,9 @@ export const homeEmployerOut = z.object({
 // ── agreements ────────────────────────────────────────────────────────────────────────────────────
 export const createAgreementBody = z
   .strictObject({
-    provinceCode: z
-      .string()
-      .trim()
-      .regex(/^\d{2}$/, 'must be a 2-digit province code')
-      .describe('The signing province, in the boundary set given by provinceBoundaries'),
+    provinceCode: twoDigitCode('province code').describe(
+      'The signing province, in the boundary set given by provinceBoundaries',
+    ),
     provinceBoundaries: boundariesSchema
       .default('2025')
       .describe('2008 for agreements signed by a province as it was before 1 July 2025'),
@@ -168,10 +169,7 @@ export const createAgreementBody = z
 export type CreateAgreementInput = z.infer<typeof createAgreementBody>;
 
 export const agreementsQuery = z.object({
-  provinceCode: z
-    .string()
-    .trim()
-    .regex(/^\d{2}$/, 'must be a 2-digit province code')
+  provinceCode: twoDigitCode('province code')
     .optional()
     .describe(
       'A 2025 code also returns agreements of the 2008 provinces merged into it; with provinceBoundaries=2008 only that old province',

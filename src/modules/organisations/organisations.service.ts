@@ -287,13 +287,7 @@ export async function createCenter({ db, reference }: OrganisationDeps, input: C
     }
     const [row] = await tx
       .insert(trainingCenters)
-      .values({
-        name: input.name,
-        provinceCode: province.code,
-        licenseNo: input.licenseNo ?? null,
-        directorName: input.directorName ?? null,
-        serialPrefix,
-      })
+      .values({ ...input, provinceCode: province.code, serialPrefix })
       .returning();
     return centerOut(reference, row!);
   });
@@ -340,13 +334,7 @@ export async function createHomeEmployer(
   const province = requireProvince2025(reference, input.provinceCode);
   const [row] = await db
     .insert(homeEmployers)
-    .values({
-      name: input.name,
-      provinceCode: province.code,
-      industrialPark: input.industrialPark ?? null,
-      sector: input.sector,
-      investorCountry: input.investorCountry,
-    })
+    .values({ ...input, provinceCode: province.code })
     .returning();
   return homeEmployerOut(reference, row!);
 }

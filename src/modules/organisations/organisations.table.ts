@@ -2,13 +2,18 @@ import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { columns } from '../../db/columns.ts';
 
+/** The first columns of a body in a province: a training center, a home employer. */
+const inProvince = () => ({
+  id: columns.id(),
+  name: text('name').notNull(),
+  /** A 2025-boundary province code. */
+  provinceCode: text('province_code').notNull(),
+});
+
 export const trainingCenters = pgTable(
   'training_centers',
   {
-    id: columns.id(),
-    name: text('name').notNull(),
-    /** A 2025-boundary province code. */
-    provinceCode: text('province_code').notNull(),
+    ...inProvince(),
     licenseNo: text('license_no'),
     /** Prefix of certificate serials, e.g. LA in LA-2026-000123. */
     serialPrefix: text('serial_prefix').notNull(),
@@ -44,9 +49,7 @@ export const partners = pgTable(
 export const homeEmployers = pgTable(
   'home_employers',
   {
-    id: columns.id(),
-    name: text('name').notNull(),
-    provinceCode: text('province_code').notNull(),
+    ...inProvince(),
     industrialPark: text('industrial_park'),
     sector: text('sector').notNull(),
     investorCountry: text('investor_country').notNull(),

@@ -1,39 +1,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ANY_ROLE, CENTERS, CENTERS_AND_PARTNERS, VIETNAM_SIDE } from '../../lib/actor.ts';
 import { declareRoutes } from '../routes.ts';
-import {
-  cancelBody,
-  departBody,
-  idParams,
-  placementBody,
-  placementListOut,
-  placementListQuery,
-  placementOut,
-  placementPatchBody,
-  reintegrationBody,
-  reintegrationListOut,
-  reintegrationOut,
-  returnBody,
-} from './placements.schemas.ts';
+import * as schemas from './placements.schemas.ts';
 
 export const placementRoutes: FastifyPluginAsyncZod = async (app) => {
   const placements = app.services.placements;
-  const api = declareRoutes(app, ['placements'], idParams);
+  const api = declareRoutes(app, ['placements'], schemas.idParams);
 
-  api.create('/placements', CENTERS, placementBody, placementOut, placements.create, {
+  api.create('/placements', CENTERS, schemas.placementBody, schemas.placementOut, placements.create, {
     summary: 'Plan a placement directly (any destination, or Japan without a job order)',
   });
-  api.list('/placements', ANY_ROLE, placementListQuery, placementListOut, placements.list, {
+  api.list('/placements', ANY_ROLE, schemas.placementListQuery, schemas.placementListOut, placements.list, {
     summary: 'Placements in your scope',
     exportAs: 'placements',
   });
-  api.get('/placements/:id', ANY_ROLE, placementOut, placements.get, { summary: 'One placement' });
+  api.get('/placements/:id', ANY_ROLE, schemas.placementOut, placements.get, { summary: 'One placement' });
   api.act(
     'PATCH',
     '/placements/:id',
     CENTERS_AND_PARTNERS,
-    placementPatchBody,
-    placementOut,
+    schemas.placementPatchBody,
+    schemas.placementOut,
     placements.update,
     {
       summary: 'Contract terms, employer and residence card of a placement',
@@ -45,20 +32,26 @@ export const placementRoutes: FastifyPluginAsyncZod = async (app) => {
     'POST',
     '/placements/:id/depart',
     CENTERS,
-    departBody,
-    placementOut,
+    schemas.departBody,
+    schemas.placementOut,
     (actor, id, body) => placements.depart(actor, id, body.departedOn),
     { summary: 'Record the departure (needs the contract dates and a passed orientation course)' },
   );
-  api.act('POST', '/placements/:id/return', CENTERS, returnBody, placementOut, placements.return, {
-    summary: 'Record the return home',
-  });
+  api.act(
+    'POST',
+    '/placements/:id/return',
+    CENTERS,
+    schemas.returnBody,
+    schemas.placementOut,
+    placements.return,
+    { summary: 'Record the return home' },
+  );
   api.act(
     'POST',
     '/placements/:id/cancel',
     CENTERS_AND_PARTNERS,
-    cancelBody,
-    placementOut,
+    schemas.cancelBody,
+    schemas.placementOut,
     (actor, id, body) => placements.cancel(actor, id, body.reason),
     {
       summary: 'Cancel a planned placement; the candidate goes back to ready',
@@ -70,15 +63,19 @@ export const placementRoutes: FastifyPluginAsyncZod = async (app) => {
     'POST',
     '/candidates/:id/reintegration',
     CENTERS,
-    reintegrationBody,
-    reintegrationOut,
+    schemas.reintegrationBody,
+    schemas.reintegrationOut,
     placements.reintegrate,
     {
       created: true,
       summary: 'A returnee starts at a home employer (Japanese-invested firm)',
     },
   );
-  api.get('/candidates/:id/reintegration', VIETNAM_SIDE, reintegrationListOut, placements.reintegrations, {
-    summary: "A returnee's jobs at home (reintegrations), earliest first",
-  });
+  api.get(
+    '/candidates/:id/reintegration',
+    VIETNAM_SIDE,
+    schemas.reintegrationListOut,
+    placements.reintegrations,
+    { summary: "A returnee's jobs at home (reintegrations), earliest first" },
+  );
 };

@@ -72,6 +72,14 @@ export const contractTermsShape = {
   monthlyWageJpy: monthlyWageSchema.optional(),
 };
 
+/** The job as an order posts it and a placement on the order copies it: where, for whom, what. */
+export const jobOutShape = {
+  municipality: z.string().nullable(),
+  employerName: z.string(),
+  program: z.string(),
+  field: z.string(),
+};
+
 const text300 = z.string().trim().min(1).max(300);
 
 export const placementPatchBody = z
@@ -121,10 +129,7 @@ export const placementOut = z.object({
   prefectureCode: z.string().nullable(),
   prefectureName: z.string().nullable().describe('Japanese name of the host prefecture'),
   prefectureNameEn: z.string().nullable().describe('English name of the host prefecture'),
-  municipality: z.string().nullable(),
-  employerName: z.string(),
-  program: z.string(),
-  field: z.string(),
+  ...jobOutShape,
   contractStart: z.string().nullable(),
   contractEnd: z.string().nullable(),
   monthlyWageJpy: z.number().int().nullable(),

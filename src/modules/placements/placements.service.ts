@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { loadOr404, readPage } from '../../db/query.ts';
+import { candidateInScope, loadOr404, readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
 import { AppError, conflict, notFound, staleVersion, validationFailed } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { transitionCandidate } from '../candidates/candidates.lifecycle.ts';
+import { type TransitionInput, transitionCandidate } from '../candidates/candidates.lifecycle.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import {
   cancelQuotaExceeded,
@@ -126,6 +126,30 @@ async function updatePlacementRow(
     after: { ...after, ...auditExtra },
   });
   return after!;
+}
+
+/**
+ * A step of the placement to its next status, with its candidate's (the candidate's move is checked
+ * as any): the row written and audited as `action`, answered as the API shows it.
+ */
+async function stepPlacement(
+  tx: DbOrTx,
+  deps: Pick<PlacementDeps, 'reference'>,
+  actor: Actor,
+  loaded: Loaded,
+  step: Pick<TransitionInput, 'to' | 'event' | 'reason'> & { set: Partial<PlacementRow>; action: string },
+) {
+  const { placement } = loaded;
+  await transitionCandidate(tx, {
+    candidateId: placement.candidateId,
+    to: step.to,
+    actor,
+    event: step.event,
+    reason: step.reason,
+    sideEffect: true,
+  });
+  const after = await updatePlacementRow(tx, actor, placement, step.set, step.action);
+  return toOut(deps, { ...loaded, placement: after });
 }
 
 const refuse = (placement: PlacementRow, what: string) =>
@@ -328,21 +352,12 @@ export async function departPlacement(
         throw dateRefused('departedOn', `is before the job order's interview on ${order.interviewOn}`);
       }
     }
-    await transitionCandidate(tx, {
-      candidateId: placement.candidateId,
+    return stepPlacement(tx, deps, actor, loaded, {
       to: 'departed',
-      actor,
       event: 'depart',
-      sideEffect: true,
+      set: { status: 'departed', departedOn },
+      action: 'depart',
     });
-    const after = await updatePlacementRow(
-      tx,
-      actor,
-      placement,
-      { status: 'departed', departedOn },
-      'depart',
-    );
-    return toOut(deps, { ...loaded, placement: after });
   });
 }
 
@@ -361,22 +376,13 @@ export async function returnPlacement(
     if (placement.departedOn && input.returnedOn < placement.departedOn) {
       throw badDate('returnedOn', `must not be before the departure on ${placement.departedOn}`);
     }
-    await transitionCandidate(tx, {
-      candidateId: placement.candidateId,
+    return stepPlacement(tx, deps, actor, loaded, {
       to: 'returned',
-      actor,
       event: 'return',
       reason: input.reason,
-      sideEffect: true,
+      set: { status: 'returned', returnedOn: input.returnedOn, returnReason: input.reason },
+      action: 'return',
     });
-    const after = await updatePlacementRow(
-      tx,
-      actor,
-      placement,
-      { status: 'returned', returnedOn: input.returnedOn, returnReason: input.reason },
-      'return',
-    );
-    return toOut(deps, { ...loaded, placement: after });
   });
 }
 
@@ -391,21 +397,13 @@ export async function cancelPlacement(deps: PlacementDeps, actor: Actor, id: str
     // A partner's own cancellations are limited (see demand.cancellations.ts); centers' and admins' are not.
     const quota = actor.role === 'partner' ? await partnerCancelQuota(tx, actor.partnerId!, config) : null;
     if (quota?.exceeded) return { refused: quota };
-    await transitionCandidate(tx, {
-      candidateId: placement.candidateId,
+    const out = await stepPlacement(tx, deps, actor, loaded, {
       to: 'ready',
-      actor,
       event: 'placement_cancelled',
       reason,
-      sideEffect: true,
+      set: { status: 'cancelled', cancelReason: reason },
+      action: 'cancel',
     });
-    const after = await updatePlacementRow(
-      tx,
-      actor,
-      placement,
-      { status: 'cancelled', cancelReason: reason },
-      'cancel',
-    );
     if (placement.jobOrderId) {
       // A filled order opens again (a closed one stays closed).
       await tx
@@ -414,7 +412,7 @@ export async function cancelPlacement(deps: PlacementDeps, actor: Actor, id: str
         .where(and(eq(jobOrders.id, placement.jobOrderId), eq(jobOrders.status, 'filled')));
     }
     if (quota) await recordPartnerCancellation(tx, actor, quota, placement, reason);
-    return { placement: toOut(deps, { ...loaded, placement: after }) };
+    return { placement: out };
   });
   if (result.refused) {
     // Nothing was changed; the admin alert is written after the lock is released.
@@ -483,11 +481,7 @@ export async function listReintegrations(
   actor: Actor,
   candidateId: string,
 ) {
-  const [candidate] = await db
-    .select({ id: candidates.id })
-    .from(candidates)
-    .where(and(eq(candidates.id, candidateId), access.candidate(actor)));
-  if (!candidate) throw notFound('The candidate');
+  const candidate = await candidateInScope(db, actor, candidateId);
   const items = await db
     .select({
       id: reintegrations.id,

@@ -3,39 +3,21 @@ import { ANY_ROLE, CENTERS, CENTERS_AND_PARTNERS } from '../../lib/actor.ts';
 import { sendProblem } from '../../plugins/errors.ts';
 import { grievancesExport, provinceSetOf, recruitmentCostExport } from '../exports/exports.protection.ts';
 import { declareReport, declareRoutes } from '../routes.ts';
-import {
-  earlyReturnBody,
-  feeBody,
-  feeListOut,
-  feeOut,
-  grievanceBody,
-  grievanceListOut,
-  grievanceOut,
-  grievanceQuery,
-  grievanceReportOut,
-  grievanceReportQuery,
-  idParams,
-  recruitmentCostOut,
-  recruitmentCostQuery,
-  resolveBody,
-  transferBody,
-  transferListOut,
-  transferOut,
-} from './protection.schemas.ts';
+import * as schemas from './protection.schemas.ts';
 import { TransferRefused } from './protection.service.ts';
 
 /** Worker protection: the fee ledger against the legal caps, ESD transfers and grievances. */
 export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const protection = app.services.protection;
-  const api = declareRoutes(app, ['worker protection'], idParams);
+  const api = declareRoutes(app, ['worker protection'], schemas.idParams);
 
-  api.act('POST', '/placements/:id/fees', CENTERS, feeBody, feeOut, protection.recordFee, {
+  api.act('POST', '/placements/:id/fees', CENTERS, schemas.feeBody, schemas.feeOut, protection.recordFee, {
     created: true,
     summary: 'Record a payment for a placement (receipt or what the worker declares)',
     description:
       'A payment that takes what the worker paid over a legal cap raises the alert `fee_over_cap` (once per placement).',
   });
-  api.get('/placements/:id/fees', ANY_ROLE, feeListOut, protection.listFees, {
+  api.get('/placements/:id/fees', ANY_ROLE, schemas.feeListOut, protection.listFees, {
     summary: "A placement's payments and where the worker stands against the legal caps",
     description:
       'Caps on what the worker pays: service fee ≤ 1 month of wage per 12 months of contract (Law 69/2020/QH14 art. 23); brokerage for Japan = 0 (Circular 21/2021/TT-BLĐTBXH as amended by Circular 02/2024); esd: everything paid to the sending side ≤ 2 months of wage. The stricter rule applies.',
@@ -44,8 +26,8 @@ export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
     'PUT',
     '/placements/:id/early-return',
     CENTERS,
-    earlyReturnBody,
-    feeListOut,
+    schemas.earlyReturnBody,
+    schemas.feeListOut,
     protection.recordEarlyReturn,
     {
       summary: 'Record whether the worker was at fault for returning before the contract’s end',
@@ -59,8 +41,8 @@ export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
       'Recruitment cost paid by workers in months of earnings (SDG 10.7.1), by home province and programme',
     description:
       'Placements that departed in `year` with fees recorded and a monthly wage. Partners read no count below 5. `?format=csv` or `Accept: text/csv` answers CSV, `?format=xlsx` a workbook; `lang=vi|ja|en` and `sep=semicolon` as for the other reports.',
-    querystring: recruitmentCostQuery,
-    response: recruitmentCostOut,
+    querystring: schemas.recruitmentCostQuery,
+    response: schemas.recruitmentCostOut,
     read: protection.recruitmentCost,
     file: (report) => recruitmentCostExport(report, provinceSetOf(app.services.reference)),
   });
@@ -74,9 +56,9 @@ export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change of employer in Japan (転籍): own choice (ESD) or unavoidable',
         description:
           'Own choice: esd placements, after the field’s restriction period from departure (1 or 2 years) and with JLPT N5 (N4 in nursing care). Unavoidable: any departed Japan placement. Refused: 409 with `earliestOn` (null when waiting would not help). The placement’s employer and prefecture follow.',
-        params: idParams,
-        body: transferBody,
-        response: { 201: transferOut },
+        params: schemas.idParams,
+        body: schemas.transferBody,
+        response: { 201: schemas.transferOut },
       },
     },
     async (request, reply) => {
@@ -98,22 +80,32 @@ export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  api.get('/placements/:id/transfers', ANY_ROLE, transferListOut, protection.listTransfers, {
+  api.get('/placements/:id/transfers', ANY_ROLE, schemas.transferListOut, protection.listTransfers, {
     summary: "A placement's changes of employer, and its current employer and prefecture",
   });
-  api.create('/grievances', CENTERS_AND_PARTNERS, grievanceBody, grievanceOut, protection.fileGrievance, {
-    summary: "File a worker's grievance: acknowledgement due in 48 hours, resolution in 14 days",
-  });
-  api.list('/grievances', ANY_ROLE, grievanceQuery, grievanceListOut, protection.listGrievances, {
-    summary: 'Grievances in your scope, latest received first',
-  });
+  api.create(
+    '/grievances',
+    CENTERS_AND_PARTNERS,
+    schemas.grievanceBody,
+    schemas.grievanceOut,
+    protection.fileGrievance,
+    { summary: "File a worker's grievance: acknowledgement due in 48 hours, resolution in 14 days" },
+  );
+  api.list(
+    '/grievances',
+    ANY_ROLE,
+    schemas.grievanceQuery,
+    schemas.grievanceListOut,
+    protection.listGrievances,
+    { summary: 'Grievances in your scope, latest received first' },
+  );
 
   declareReport(app, '/reports/grievances', {
     summary: 'Grievances by home province and category: received, unresolved, overdue',
     description:
       'Grievances received in [from, to]. Partners read no count below 5. `?format=csv` or `Accept: text/csv` answers CSV, `?format=xlsx` a workbook; `lang=vi|ja|en` and `sep=semicolon` as for the other reports.',
-    querystring: grievanceReportQuery,
-    response: grievanceReportOut,
+    querystring: schemas.grievanceReportQuery,
+    response: schemas.grievanceReportOut,
     read: protection.grievanceReport,
     file: (report, query) => grievancesExport(report, query, provinceSetOf(app.services.reference)),
   });
@@ -123,7 +115,7 @@ export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/grievances/:id/acknowledge',
     CENTERS_AND_PARTNERS,
     undefined,
-    grievanceOut,
+    schemas.grievanceOut,
     protection.acknowledgeGrievance,
     { summary: 'Acknowledge a grievance (the partner of the worker’s placement may too)' },
   );
@@ -131,8 +123,8 @@ export const protectionRoutes: FastifyPluginAsyncZod = async (app) => {
     'POST',
     '/grievances/:id/resolve',
     CENTERS,
-    resolveBody,
-    grievanceOut,
+    schemas.resolveBody,
+    schemas.grievanceOut,
     (actor, id, body) => protection.resolveGrievance(actor, id, body.resolution),
     { summary: 'Resolve a grievance with what was done' },
   );

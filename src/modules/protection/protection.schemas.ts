@@ -131,13 +131,15 @@ export const recruitmentCostQuery = z.object({
 export type RecruitmentCostQuery = z.infer<typeof recruitmentCostQuery>;
 
 const suppressedNumber = (d: string) => z.number().nullable().describe(`${d}; null when suppressed`);
+// Every row of a worker-protection report by province: its province, and whether a number is withheld.
+const provinceRow = { provinceCode: z.string(), provinceName: z.string() };
+const suppressed = z.boolean().describe('true when a number is withheld (partner view, count below 5)');
 export const recruitmentCostOut = z.object({
   year: z.number().int(),
   boundaries: z.enum(['2025', '2008']),
   rows: z.array(
     z.object({
-      provinceCode: z.string(),
-      provinceName: z.string(),
+      ...provinceRow,
       program: z.string(),
       workers: suppressedNumber('Departed placements with fees recorded and a known wage'),
       medianCostMonths: suppressedNumber(
@@ -145,7 +147,7 @@ export const recruitmentCostOut = z.object({
       ),
       meanCostMonths: suppressedNumber('Mean of the same ratio, 2 decimals'),
       overCap: suppressedNumber('Placements over a legal cap'),
-      suppressed: z.boolean().describe('true when a number is withheld (partner view, count below 5)'),
+      suppressed,
     }),
   ),
 });
@@ -249,13 +251,12 @@ export type GrievanceReportQuery = z.infer<typeof grievanceReportQuery>;
 export const grievanceReportOut = z.object({
   rows: z.array(
     z.object({
-      provinceCode: z.string(),
-      provinceName: z.string(),
+      ...provinceRow,
       category: z.enum(GRIEVANCE_CATEGORIES),
       grievances: suppressedNumber('Grievances received in the range'),
       unresolved: suppressedNumber('Of those, not resolved yet'),
       overdue: suppressedNumber('Of those, a step past its deadline now'),
-      suppressed: z.boolean().describe('true when a number is withheld (partner view, count below 5)'),
+      suppressed,
     }),
   ),
 });

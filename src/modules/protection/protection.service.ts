@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { loadOr404, readPage } from '../../db/query.ts';
+import { candidateInScope, loadOr404, readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
-import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
+import { AppError, conflict, validationFailed } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, updateAudited } from '../audit/audit.service.ts';
 import { candidates } from '../candidates/candidates.table.ts';
 import { jobOrders } from '../demand/demand.table.ts';
 import { alerts } from '../operations/operations.table.ts';
@@ -482,16 +482,6 @@ export async function requestTransfer(
         createdBy: actor.id,
       })
       .returning();
-    const [after] = await tx
-      .update(placements)
-      .set({
-        employerName: row!.newEmployerName,
-        prefectureCode: row!.newPrefectureCode,
-        version: sql`${placements.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(placements.id, placementId))
-      .returning();
     await recordAudit(tx, {
       actorId: actor.id,
       action: 'transfer',
@@ -499,14 +489,18 @@ export async function requestTransfer(
       entityId: row!.id,
       after: row,
     });
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'transfer',
-      entity: 'placement',
-      entityId: placementId,
-      before: placement,
-      after,
-    });
+    // The placement follows: its employer and prefecture are now the new ones.
+    await updateAudited(
+      tx,
+      placements,
+      { actorId: actor.id, action: 'transfer', entity: 'placement', before: placement },
+      {
+        employerName: row!.newEmployerName,
+        prefectureCode: row!.newPrefectureCode,
+        version: sql`${placements.version} + 1`,
+        updatedAt: sql`now()`,
+      },
+    );
     return row!;
   });
 }
@@ -585,11 +579,7 @@ export async function fileGrievance({ db }: Pick<ProtectionDeps, 'db'>, actor: A
   if (receivedAt.getTime() > Date.now() + 5 * 60_000)
     throw validationFailed([{ path: 'receivedAt', message: 'must not be in the future' }]);
   return db.transaction(async (tx) => {
-    const [candidate] = await tx
-      .select({ id: candidates.id })
-      .from(candidates)
-      .where(and(eq(candidates.id, input.candidateId), access.candidate(actor)));
-    if (!candidate) throw notFound('The candidate');
+    const candidate = await candidateInScope(tx, actor, input.candidateId);
     // The worker's latest placement that stands (for a partner: on one of its own orders).
     const [placement] = await tx
       .select({ id: placements.id, partnerId: jobOrders.partnerId })
@@ -638,15 +628,7 @@ async function changeGrievance(
   before: typeof grievances.$inferSelect,
   set: Partial<typeof grievances.$inferInsert>,
 ) {
-  const [after] = await tx.update(grievances).set(set).where(eq(grievances.id, before.id)).returning();
-  await recordAudit(tx, {
-    actorId: actor.id,
-    action,
-    entity: 'grievance',
-    entityId: before.id,
-    before,
-    after,
-  });
+  await updateAudited(tx, grievances, { actorId: actor.id, action, entity: 'grievance', before }, set);
   return readGrievance(tx, before.id);
 }
 

@@ -18,16 +18,7 @@ export const referenceRoutes: FastifyPluginAsyncZod = async (app) => {
     { summary: 'Vietnamese provinces under the 2025 or 2008 boundaries' },
   );
 
-  app.get(
-    '/prefectures',
-    {
-      config: { auth: ANY_ROLE },
-      schema: {
-        tags: ['reference'],
-        summary: 'The 47 Japanese prefectures',
-        response: { 200: prefecturesOut },
-      },
-    },
-    async () => ({ items: reference.listPrefectures() }),
-  );
+  api.read('/prefectures', ANY_ROLE, prefecturesOut, () => ({ items: reference.listPrefectures() }), {
+    summary: 'The 47 Japanese prefectures',
+  });
 };

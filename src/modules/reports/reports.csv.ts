@@ -79,24 +79,32 @@ const provinceTotals = (q: ProvinceQuery) => ({
 
 const suppressedColumn = { key: 'suppressed', kind: 'bool' } as const;
 
-export function provinceShareExport(report: ProvinceShareReport, q: ProvinceQuery) {
-  type Row = ProvinceShareReport['rows'][number] | (ProvinceRow & ProvinceShareReport['totals']);
-  const spec: ExportSpec<Row> = {
-    report: 'province-share',
-    filename: `province-share_${q.boundaries}_${rangeName(q)}`,
+/**
+ * A report by province (the share of Japan, reintegration): the province columns, its `counts`,
+ * whether a row was withheld; a totals line.
+ */
+function provinceReportExport<R extends ProvinceRow, T extends object>(
+  name: string,
+  report: { rows: R[]; totals: T },
+  q: ProvinceQuery,
+  counts: Column<R | (ProvinceRow & T)>[],
+): ExportSpec<R | (ProvinceRow & T)> {
+  return {
+    report: name,
+    filename: `${name}_${q.boundaries}_${rangeName(q)}`,
     filters: [...rangeFilters(q), ['boundaries', q.boundaries]],
-    columns: [
-      ...provinceColumns<Row>(q),
-      { key: 'departedTotal', kind: 'int' },
-      { key: 'departedJapan', kind: 'int' },
-      { key: 'japanShare', kind: 'ratio' },
-      suppressedColumn,
-    ],
+    columns: [...provinceColumns(q), ...counts, suppressedColumn],
     rows: report.rows,
     totals: { ...provinceTotals(q), ...report.totals },
   };
-  return spec;
 }
+
+export const provinceShareExport = (report: ProvinceShareReport, q: ProvinceQuery) =>
+  provinceReportExport('province-share', report, q, [
+    { key: 'departedTotal', kind: 'int' },
+    { key: 'departedJapan', kind: 'int' },
+    { key: 'japanShare', kind: 'ratio' },
+  ]);
 
 export function prefecturesExport(report: PrefecturesReport, q: RangeQuery) {
   type Row = PrefecturesReport['rows'][number];
@@ -157,21 +165,9 @@ export function pipelineExport(report: PipelineReport, q: PipelineQuery) {
   return spec;
 }
 
-export function reintegrationExport(report: ReintegrationReport, q: ProvinceQuery) {
-  type Row = ReintegrationReport['rows'][number] | (ProvinceRow & ReintegrationReport['totals']);
-  const spec: ExportSpec<Row> = {
-    report: 'reintegration',
-    filename: `reintegration_${q.boundaries}_${rangeName(q)}`,
-    filters: [...rangeFilters(q), ['boundaries', q.boundaries]],
-    columns: [
-      ...provinceColumns<Row>(q),
-      { key: 'returned', kind: 'int' },
-      { key: 'reintegrated', kind: 'int' },
-      { key: 'rate', kind: 'ratio' },
-      suppressedColumn,
-    ],
-    rows: report.rows,
-    totals: { ...provinceTotals(q), ...report.totals },
-  };
-  return spec;
-}
+export const reintegrationExport = (report: ReintegrationReport, q: ProvinceQuery) =>
+  provinceReportExport('reintegration', report, q, [
+    { key: 'returned', kind: 'int' },
+    { key: 'reintegrated', kind: 'int' },
+    { key: 'rate', kind: 'ratio' },
+  ]);

@@ -1,16 +1,16 @@
-import { and, eq, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { readPage } from '../../db/query.ts';
+import { candidateInScope, readPage } from '../../db/query.ts';
 import { access } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { todayInVietnam } from '../../lib/dates.ts';
 import { AppError, conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import { keyset } from '../../lib/pagination.ts';
 import { type JlptLevel, jlptRank } from '../../lib/vocab.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, updateAudited } from '../audit/audit.service.ts';
 import { transitionCandidate } from '../candidates/candidates.lifecycle.ts';
 import { candidates } from '../candidates/candidates.table.ts';
-import { certificates } from '../documents/documents.table.ts';
+import { validCertificateSerial } from '../documents/documents.service.ts';
 import { assertExists } from '../organisations/organisations.service.ts';
 import type {
   CoursePatch,
@@ -189,16 +189,13 @@ export async function updateCourse({ db }: TrainingDeps, actor: Actor, id: strin
         { path: 'capacity', message: `must be at least ${n}, the seats taken` },
       ]);
     }
-    const [after] = await tx.update(courses).set(changes).where(eq(courses.id, course.id)).returning();
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'update',
-      entity: 'course',
-      entityId: course.id,
-      before: course,
-      after,
-    });
-    return courseOut({ ...after!, enrolled: n });
+    const after = await updateAudited(
+      tx,
+      courses,
+      { actorId: actor.id, action: 'update', entity: 'course', before: course },
+      changes,
+    );
+    return courseOut({ ...after, enrolled: n });
   });
 }
 
@@ -405,14 +402,11 @@ export async function correctResult(
         { path: 'outcome', message: 'has not been recorded yet' },
       ]);
     }
-    const [certificate] = await tx
-      .select({ serial: certificates.serial })
-      .from(certificates)
-      .where(and(eq(certificates.enrollmentId, enrollment.id), isNull(certificates.revokedAt)));
-    if (certificate) {
+    const serial = await validCertificateSerial(tx, enrollment.id);
+    if (serial) {
       throw conflict(
-        `Certificate ${certificate.serial} was issued for this result and is valid: revoke it before correcting the result.`,
-        [{ path: 'id', message: `has a valid certificate (${certificate.serial})` }],
+        `Certificate ${serial} was issued for this result and is valid: revoke it before correcting the result.`,
+        [{ path: 'id', message: `has a valid certificate (${serial})` }],
       );
     }
     const outcome = (input.outcome ?? enrollment.outcome) as Outcome;
@@ -483,11 +477,7 @@ export async function listCandidateEnrollments(
   candidateId: string,
   q: PageQuery,
 ) {
-  const [candidate] = await db
-    .select({ id: candidates.id })
-    .from(candidates)
-    .where(and(eq(candidates.id, candidateId), access.candidate(actor)));
-  if (!candidate) throw notFound('The candidate');
+  const candidate = await candidateInScope(db, actor, candidateId);
   const page = await readPage(candidateEnrollmentPager, q, (after) =>
     enrollmentQuery(db, candidateEnrollmentPager.keys).where(
       and(eq(enrollments.candidateId, candidate.id), after),

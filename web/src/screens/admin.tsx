@@ -2,7 +2,7 @@
  * Admins: accounts (create, disable, re-role, reset password), organisations (centers, partners,
  * home employers, agreements), jobs and their runs, and the audit log.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, get, type Page } from '../api.ts';
 import { ListTable } from '../components/listTable.tsx';
 import {
@@ -569,6 +569,7 @@ export function OrganisationsScreen() {
 
 interface JobRun {
   id: number;
+  jobName: string;
   trigger: string;
   status: string;
   startedAt: string;
@@ -591,10 +592,72 @@ const counts = (c: Record<string, number> | null) =>
         .map(([k, n]) => `${k}: ${formatNumber(n)}`)
         .join(', ')
     : '';
+/** What a run did (its counts), or why it failed or was skipped, as `job_runs` holds it. */
+const runMessage = (r: JobRun) => counts(r.counts) || (r.error ?? '');
+const runStatus = (status: string) => t(`ad_run_${status}` as StringKey);
+
+function RunStatus({ status }: { status: string }) {
+  return <span class={status === 'failed' ? 'badge badge-overdue' : 'badge'}>{runStatus(status)}</span>;
+}
+
+/** From start to end: tenths of a second under 10 s, then whole seconds, then minutes and seconds. */
+function duration(r: JobRun): string {
+  if (!r.finishedAt) return t('none');
+  const ms = Math.max(0, Date.parse(r.finishedAt) - Date.parse(r.startedAt));
+  if (ms < 10_000) return t('ad_seconds', { s: formatNumber(Math.round(ms / 100) / 10) });
+  const s = Math.round(ms / 1000);
+  return s < 60 ? t('ad_seconds', { s }) : t('ad_minutes', { m: Math.floor(s / 60), s: s % 60 });
+}
+
+/**
+ * One job's runs, newest first, a page at a time; the heading takes the focus when it opens. The runs
+ * made on this screen since (`made`, newest first) go on top without reloading the list, whose "rows
+ * shown" would talk over the announcement of the run.
+ */
+function JobRuns({ name, made, onClose }: { name: string; made: JobRun[]; onClose: () => void }) {
+  const list = usePagedList<JobRun>(`/jobs/${encodeURIComponent(name)}/runs`, { limit: 20 });
+  const loaded = new Set(list.rows.map((r) => r.id));
+  const rows = [...made.filter((r) => r.jobName === name && !loaded.has(r.id)), ...list.rows];
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Closing gives the focus back to the job's button that opened the list.
+  const opener = useRef(document.activeElement as HTMLElement | null);
+  useEffect(() => heading.current?.focus(), []);
+  const close = () => {
+    onClose();
+    opener.current?.focus();
+  };
+  const columns: Column<JobRun>[] = [
+    { key: 'startedAt', label: t('ad_started'), nowrap: true, render: (r) => formatTime(r.startedAt) },
+    { key: 'duration', label: t('ad_duration'), nowrap: true, render: duration },
+    { key: 'status', label: column('status'), render: (r) => <RunStatus status={r.status} /> },
+    { key: 'message', label: t('ad_message'), render: runMessage },
+  ];
+  return (
+    <section class="card" aria-labelledby="ad-runs-title">
+      <div class="dialog-head">
+        <h2 id="ad-runs-title" tabIndex={-1} ref={heading}>
+          {t('ad_runs', { name })}
+        </h2>
+        <button type="button" class="link" onClick={close}>
+          {t('close')}
+        </button>
+      </div>
+      <ListTable
+        caption={t('ad_runs', { name })}
+        columns={columns}
+        rowKey={(r) => String(r.id)}
+        list={{ ...list, rows }}
+      />
+    </section>
+  );
+}
 
 export function JobsScreen() {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [busy, setBusy] = useState<string | null>('');
+  // The job whose runs are shown, and the runs made on this screen (newest first).
+  const [shown, setShown] = useState<string | null>(null);
+  const [made, setMade] = useState<JobRun[]>([]);
   const load = () =>
     get<{ items: Job[] }>('/jobs')
       .then((r) => setJobs(r.items))
@@ -607,14 +670,30 @@ export function JobsScreen() {
     setBusy(name);
     try {
       const r = await api<JobRun>('POST', `/jobs/${name}/run`);
-      announce(t('ad_jobRan', { name, status: r.status, counts: counts(r.counts) || (r.error ?? '') }));
+      setMade((m) => [r, ...m]);
+      announce(t('ad_jobRan', { name, status: runStatus(r.status), counts: runMessage(r) }));
     } catch (err) {
       reportError(err);
     }
     await load();
   };
   const columns: Column<Job>[] = [
-    { key: 'name', label: t('ad_job'), nowrap: true },
+    {
+      key: 'name',
+      label: t('ad_job'),
+      nowrap: true,
+      render: (j) => (
+        <button
+          type="button"
+          class="link"
+          aria-pressed={shown === j.name}
+          aria-label={t('ad_showRuns', { name: j.name })}
+          onClick={() => setShown(j.name)}
+        >
+          {j.name}
+        </button>
+      ),
+    },
     { key: 'description', label: t('ad_description') },
     { key: 'schedule', label: t('ad_schedule'), nowrap: true, render: (j) => <code>{j.schedule}</code> },
     {
@@ -623,12 +702,9 @@ export function JobsScreen() {
       render: (j) =>
         j.lastRun ? (
           <>
-            <span class={j.lastRun.status === 'failed' ? 'badge badge-overdue' : 'badge'}>
-              {j.lastRun.status}
-            </span>{' '}
-            {formatTime(j.lastRun.startedAt)}
+            <RunStatus status={j.lastRun.status} /> {formatTime(j.lastRun.startedAt)}
             <br />
-            <small>{counts(j.lastRun.counts) || j.lastRun.error}</small>
+            <small>{runMessage(j.lastRun)}</small>
           </>
         ) : (
           t('none')
@@ -661,6 +737,7 @@ export function JobsScreen() {
         rowKey={(j) => j.name}
         busy={busy === ''}
       />
+      {shown && <JobRuns key={shown} name={shown} made={made} onClose={() => setShown(null)} />}
     </section>
   );
 }

@@ -18,7 +18,7 @@ import {
 } from '../components/ui.tsx';
 import { announce } from '../live.ts';
 import { getSession } from '../session.ts';
-import { column, formatDate, formatNumber, parseNumber, t, vocab } from '../strings.ts';
+import { alertMessage, column, formatDate, formatNumber, parseNumber, t, vocab } from '../strings.ts';
 import { formatMoment, type Placement } from './trainee.tsx';
 
 interface Alert {
@@ -38,8 +38,8 @@ export function AlertsScreen() {
   const form = useForm({ note: '' });
   const columns: Column<Alert>[] = [
     { key: 'dueOn', label: t('dueOn'), render: (a) => formatDate(a.dueOn) },
-    { key: 'kind', label: t('alertKind'), render: (a) => a.kind.replaceAll('_', ' ') },
-    { key: 'message', label: t('message') },
+    { key: 'kind', label: t('alertKind'), render: (a) => vocab('alertKinds', a.kind) },
+    { key: 'message', label: t('message'), render: (a) => alertMessage(a.message) },
     {
       key: 'candidateCode',
       label: t('trainee'),
@@ -69,7 +69,7 @@ export function AlertsScreen() {
             return t('saved');
           })}
         >
-          <p>{closing?.message}</p>
+          <p>{closing ? alertMessage(closing.message) : ''}</p>
           <Field {...form.field('note')} label={t('note')} />
           <div class="actions">
             <button type="submit" disabled={form.busy}>

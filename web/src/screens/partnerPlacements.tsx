@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, type Page } from '../api.ts';
 import { ListTable } from '../components/listTable.tsx';
+import { TraineeFacts } from '../components/traineeFacts.tsx';
 import {
   type Column,
   DateInput,
@@ -126,24 +127,7 @@ export function SelectedCandidateScreen({ id }: { id: string }) {
   return (
     <section>
       <ScreenTitle text={`${c.fullName} — ${c.code}`} />
-      <div class="card">
-        <dl class="facts">
-          <dt>{column('status')}</dt>
-          <dd>
-            <span class="badge">{vocab('candidateStatuses', c.status)}</span>
-          </dd>
-          <dt>{column('dateOfBirth')}</dt>
-          <dd>{formatDate(c.dateOfBirth)}</dd>
-          <dt>{column('gender')}</dt>
-          <dd>{vocab('genders', c.gender)}</dd>
-          <dt>{column('homeProvinceCode')}</dt>
-          <dd>{c.homeProvinceCode}</dd>
-          <dt>{column('occupationField')}</dt>
-          <dd>{vocab('fields', c.occupationField)}</dd>
-          <dt>{column('jlptLevel')}</dt>
-          <dd>{c.jlptLevel ?? t('none')}</dd>
-        </dl>
-      </div>
+      <TraineeFacts of={c} />
       <p class="hint">{t('pt_identityStays')}</p>
       <div class="actions">
         <ProfileButton candidateId={c.id} code={c.code} />

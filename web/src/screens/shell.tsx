@@ -1,8 +1,9 @@
 /** The frame of every screen: header (user, language, sign-out), the role's navigation, live regions. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link } from '../components/ui.tsx';
 import { useAnnouncement } from '../live.ts';
+import { useLocation } from '../router.ts';
 import { navItems } from '../routes.tsx';
 import { chooseLang, getSession } from '../session.ts';
 import { LANGS, type StringKey, setLangValue, t } from '../strings.ts';
@@ -36,23 +37,35 @@ export function LangSwitch() {
   );
 }
 
-/** The polite (results) and assertive (errors) live regions, and the last message shown on screen. */
+/**
+ * The polite (results) and assertive (errors) live regions, and the last message shown on screen — on
+ * the screen where it was raised only: after a navigation it leaves the view at once, while its text
+ * stays in the region (a screen reader that is still reading it is not cut off).
+ */
 export function LiveRegions() {
   const a = useAnnouncement();
+  const { path } = useLocation();
+  // The screen each message was raised on (the path at the first render that shows it); once another
+  // screen is shown the message is cleared from view for good, even on coming back.
+  const raised = useRef({ n: -1, path, cleared: false });
+  if (raised.current.n !== a.n) raised.current = { n: a.n, path, cleared: false };
+  if (raised.current.path !== path) raised.current.cleared = true;
+  const toast = (kind: 'status' | 'error') =>
+    raised.current.cleared ? 'sr-only' : kind === 'error' ? 'toast toast-error' : 'toast';
   // The regions stay put (a screen reader follows their content); each message is a new paragraph that
   // the stylesheet hides from view after a few seconds.
   return (
     <>
       <div class="toast-region" role="status" aria-live="polite" id="live-status">
         {a.kind === 'status' && a.text && (
-          <p key={a.n} class="toast">
+          <p key={a.n} class={toast('status')}>
             {a.text}
           </p>
         )}
       </div>
       <div class="toast-region" role="alert" aria-live="assertive" id="live-error">
         {a.kind === 'error' && a.text && (
-          <p key={a.n} class="toast toast-error">
+          <p key={a.n} class={toast('error')}>
             {a.text}
           </p>
         )}

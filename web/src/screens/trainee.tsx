@@ -1,6 +1,7 @@
 /** One trainee: facts, actions (mark ready, withdraw, profile sheet), history, courses, certificates, placements. */
 import { useEffect, useState } from 'preact/hooks';
 import { api, download, get, type Page } from '../api.ts';
+import { TraineeFacts } from '../components/traineeFacts.tsx';
 import {
   type Column,
   Dialog,
@@ -14,7 +15,7 @@ import {
 } from '../components/ui.tsx';
 import { announce } from '../live.ts';
 import { getSession } from '../session.ts';
-import { column, formatDate, t, vocab } from '../strings.ts';
+import { column, formatDate, statusReason, t, vocab } from '../strings.ts';
 import type { Candidate } from './trainees.tsx';
 
 interface HistoryItem {
@@ -122,7 +123,7 @@ export function TraineeScreen({ id }: { id: string }) {
     { key: 'at', label: t('when'), render: (h) => formatMoment(h.at) },
     { key: 'from', label: t('fromStatus'), render: (h) => vocab('candidateStatuses', h.from) },
     { key: 'to', label: t('toStatus'), render: (h) => vocab('candidateStatuses', h.to) },
-    { key: 'reason', label: t('reason'), render: (h) => h.reason ?? '' },
+    { key: 'reason', label: t('reason'), render: (h) => statusReason(h.reason) },
   ];
   const enrollmentColumns: Column<Enrollment>[] = [
     {
@@ -180,36 +181,16 @@ export function TraineeScreen({ id }: { id: string }) {
   return (
     <section>
       <ScreenTitle text={`${c.fullName} — ${c.code}`} />
-      <div class="card">
-        <dl class="facts">
-          <dt>{column('status')}</dt>
-          <dd>
-            <span class="badge">{vocab('candidateStatuses', c.status)}</span>
-          </dd>
-          <dt>{column('dateOfBirth')}</dt>
-          <dd>{formatDate(c.dateOfBirth)}</dd>
-          <dt>{column('gender')}</dt>
-          <dd>{vocab('genders', c.gender)}</dd>
-          <dt>{column('nationalId')}</dt>
-          <dd>{c.nationalId ?? t('none')}</dd>
-          <dt>{column('phone')}</dt>
-          <dd>{c.phone ?? t('none')}</dd>
-          <dt>{column('homeProvinceCode')}</dt>
-          <dd>{c.homeProvinceCode}</dd>
-          <dt>{column('occupationField')}</dt>
-          <dd>{vocab('fields', c.occupationField)}</dd>
-          <dt>{column('jlptLevel')}</dt>
-          <dd>{c.jlptLevel ?? t('none')}</dd>
-          <dt>{column('consentToShare')}</dt>
-          <dd>{c.consentToShare ? t('yes') : t('no')}</dd>
-          {c.poolCode && (
-            <>
-              <dt>{t('poolCode')}</dt>
-              <dd>{c.poolCode}</dd>
-            </>
-          )}
-        </dl>
-      </div>
+      <TraineeFacts of={c} identity={c}>
+        <dt>{column('consentToShare')}</dt>
+        <dd>{c.consentToShare ? t('yes') : t('no')}</dd>
+        {c.poolCode && (
+          <>
+            <dt>{t('poolCode')}</dt>
+            <dd>{c.poolCode}</dd>
+          </>
+        )}
+      </TraineeFacts>
       {staff && (
         <div class="actions">
           {c.status === 'training' && (
