@@ -12,8 +12,8 @@
  *   registered) while the next batch is read, and spooled to a temporary file; only the first
  *   MAX_REPORTED_ERRORS problems are kept (and counted). A clean spool is then written.
  *
- * Either way the codes come from the column's default and are read back with the status history
- * written after the rows (finishImport), and the import is one audit entry.
+ * Either way the codes come from the column's default and are read back (finishImport), and the
+ * import is one audit entry, which also stands for each candidate's first status.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -36,12 +36,12 @@ import type { ReferenceService } from '../reference/reference.service.ts';
 import { readCandidateCsv } from './candidates.csv.ts';
 import type { CenterRef, ImportRow } from './candidates.rows.ts';
 import { type CandidateCreateInput, candidateCreateSchema, searchKey } from './candidates.schemas.ts';
-import { candidateStatusHistory, candidates } from './candidates.table.ts';
+import { candidates } from './candidates.table.ts';
 import { isZipMagic, readCandidateXlsx } from './candidates.xlsx.ts';
 
 /** Problems listed in a refused import's answer (all are counted in its detail). */
 export const MAX_REPORTED_ERRORS = 1000;
-/** Candidates given their first status (and read back their codes) by one statement. */
+/** Candidates whose codes are read back by one statement. */
 const FINISH_SLICE = 5_000;
 /** Valid rows checked against the database at once (centers, national IDs). */
 const CHECK_BATCH = 2000;
@@ -458,11 +458,13 @@ async function formatOf(body: AsyncIterable<Buffer | string>, format: ImportOpti
 }
 
 /**
- * What every import writes after its candidates, in the same transaction: each one's first status
- * (`registered`, the reason naming the import), in one statement over the ids in file order that also
- * answers their codes (given by the column's default as the rows went in); and the import's audit
- * entry — one for the file, which `GET /audit?entity=candidate&entityId=` shows for each candidate it
- * created (the candidate's `importId`), as a POST /candidates shows its own `create` entry.
+ * What every import writes after its candidates, in the same transaction: the import's one audit
+ * entry. The codes the rows were given by the column's default are read back (by id, in file order).
+ *
+ * Each imported candidate's first status (`null → registered`) is the import itself: the candidate
+ * carries its `importId`, and its history (`candidateHistory`) opens with the import's entry — who
+ * imported it, when and from which format — rather than a row of its own written 100,000 times over.
+ * `GET /audit?entity=candidate&entityId=` lists the import's entry for each candidate it created.
  */
 async function finishImport(
   tx: DbOrTx,
@@ -470,21 +472,14 @@ async function finishImport(
   done: { importId: string; items: ImportedRows; format: 'csv' | 'xlsx'; centers: Set<string> },
 ) {
   const { importId, items, format } = done;
-  const reason = `imported from ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'} (import ${importId})`;
-  const history = candidateStatusHistory;
-  const column = (c: { name: string }) => sql.identifier(c.name);
   // In slices, so that neither the ids sent nor the codes answered are one huge value at once. Each
   // code is looked up by its id (a scan of the table would cost as much on a large database).
   const slices: string[] = [];
   for (let from = 0; from < items.length; from += FINISH_SLICE) {
     const [written] = await queryRows<{ codes: string }>(
       tx,
-      sql`with created (id, n) as (select * from unnest(${items.idArray(from, from + FINISH_SLICE)}::uuid[]) with ordinality),
-        history as (
-          insert into ${history} (${column(history.candidateId)}, ${column(history.fromStatus)}, ${column(history.toStatus)}, ${column(history.actorId)}, ${column(history.reason)})
-          select id, null, 'registered', ${actor.id}::uuid, ${reason} from created)
-        select string_agg((select ${candidates.code} from ${candidates} where ${candidates.id} = created.id), ' ' order by created.n) as codes
-        from created`,
+      sql`select string_agg((select ${candidates.code} from ${candidates} where ${candidates.id} = created.id), ' ' order by created.n) as codes
+        from unnest(${items.idArray(from, from + FINISH_SLICE)}::uuid[]) with ordinality as created (id, n)`,
     );
     slices.push(written!.codes);
   }
@@ -506,6 +501,10 @@ async function finishImport(
     },
   });
 }
+
+/** The reason an imported candidate's first status reads with (candidateHistory). */
+export const importReason = (format: unknown, importId: string) =>
+  `imported from ${format === 'xlsx' ? 'an .xlsx workbook' : 'CSV'} (import ${importId})`;
 
 /**
  * The checked pass: every row validated, checked against the database in batches and spooled; every

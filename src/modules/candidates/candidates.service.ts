@@ -32,9 +32,15 @@ import {
 import { keyset } from '../../lib/pagination.ts';
 import { JLPT_LEVELS } from '../../lib/vocab.ts';
 import { recordAudit, recordDisclosure } from '../audit/audit.service.ts';
+import { auditLog } from '../audit/audit.table.ts';
 import { trainingCenters } from '../organisations/organisations.table.ts';
 import type { Boundaries, ReferenceService } from '../reference/reference.service.ts';
-import { type ImportOptions, importCandidates, toCandidateInsert } from './candidates.import.ts';
+import {
+  type ImportOptions,
+  importCandidates,
+  importReason,
+  toCandidateInsert,
+} from './candidates.import.ts';
 import { type CandidateStatus, transitionCandidate } from './candidates.lifecycle.ts';
 import {
   type CandidateCreateInput,
@@ -749,26 +755,58 @@ export async function transitionCandidateFor(
   return toCandidateOut(row);
 }
 
-/** The status changes of a candidate, oldest first. */
+/**
+ * The status changes of a candidate, oldest first. A candidate created by an import has no row for
+ * its first status: the import's audit entry stands for it (candidates.import.ts, finishImport).
+ */
 export async function candidateHistory(
   deps: Pick<CandidateDeps, 'db' | 'statements'>,
   actor: Actor,
   id: string,
 ) {
   await getRowForActor(deps, actor, id);
-  const rows = await deps.db
-    .select()
-    .from(candidateStatusHistory)
-    .where(eq(candidateStatusHistory.candidateId, id))
-    .orderBy(asc(candidateStatusHistory.id));
+  const [rows, imported] = await Promise.all([
+    deps.db
+      .select()
+      .from(candidateStatusHistory)
+      .where(eq(candidateStatusHistory.candidateId, id))
+      .orderBy(asc(candidateStatusHistory.id)),
+    deps.db
+      .select({
+        importId: candidates.importId,
+        at: candidates.createdAt,
+        actorId: auditLog.actorId,
+        after: auditLog.after,
+      })
+      .from(candidates)
+      .innerJoin(
+        auditLog,
+        and(
+          eq(auditLog.entity, 'candidate'),
+          eq(auditLog.action, 'import'),
+          eq(auditLog.entityId, sql`${candidates.importId}::text`),
+        ),
+      )
+      .where(eq(candidates.id, id)),
+  ]);
+  const opening = imported.map((i) => ({
+    from: null,
+    to: 'registered' as CandidateStatus,
+    at: i.at.toISOString(),
+    actorId: i.actorId,
+    reason: importReason((i.after as { format?: unknown } | null)?.format, i.importId!),
+  }));
   return {
-    items: rows.map((r) => ({
-      from: r.fromStatus as CandidateStatus | null,
-      to: r.toStatus as CandidateStatus,
-      at: r.at.toISOString(),
-      actorId: r.actorId,
-      reason: r.reason,
-    })),
+    items: [
+      ...opening,
+      ...rows.map((r) => ({
+        from: r.fromStatus as CandidateStatus | null,
+        to: r.toStatus as CandidateStatus,
+        at: r.at.toISOString(),
+        actorId: r.actorId,
+        reason: r.reason,
+      })),
+    ],
   };
 }
 
