@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobRuns } from '../src/modules/operations/operations.table.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
@@ -90,6 +91,26 @@ describe("a job's runs", () => {
     const bad = await runsPage('deadline-alerts', '?cursor=not-a-cursor');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe('cursor');
+  });
+
+  it('every count a job reports has its label in Vietnamese, Japanese and English (the admin screen reads them)', async () => {
+    const labels = JSON.parse(readFileSync(new URL('../templates/vocabulary.json', import.meta.url), 'utf8'))
+      .jobCounts as Record<string, Record<string, string>>;
+    const jobs = (await h.request({ method: 'GET', url: '/jobs', as: admin })).json().items as {
+      name: string;
+    }[];
+    const keys = new Set<string>();
+    for (const { name } of jobs) {
+      if (name === 'database-backup') continue; // a copy of the database: its own tests run it
+      const run = await runNow(name);
+      const page = (await runsPage(name, '?limit=1')).json();
+      expect(page.items[0].id).toBe(run.id);
+      for (const key of Object.keys(page.items[0].counts ?? {})) keys.add(key);
+    }
+    expect(keys.size).toBeGreaterThanOrEqual(10);
+    for (const key of keys) {
+      for (const lang of ['vi', 'ja', 'en']) expect(labels[key]?.[lang], `${key} in ${lang}`).toBeTruthy();
+    }
   });
 
   it('is in the OpenAPI document', async () => {

@@ -22,6 +22,7 @@ export type VocabGroup =
   | 'grievanceCategories'
   | 'grievanceStatuses'
   | 'alertKinds'
+  | 'jobCounts'
   | 'transferKinds'
   | 'transferRoutes'
   | 'fields'

@@ -589,7 +589,7 @@ interface Job {
 const counts = (c: Record<string, number> | null) =>
   c
     ? Object.entries(c)
-        .map(([k, n]) => `${k}: ${formatNumber(n)}`)
+        .map(([k, n]) => `${vocab('jobCounts', k)}: ${formatNumber(n)}`)
         .join(', ')
     : '';
 /** What a run did (its counts), or why it failed or was skipped, as `job_runs` holds it. */
