@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { type Database, openDatabase } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
+import { migrateDatabase } from '../src/migrate.ts';
 import { queryRows } from '../src/db/query.ts';
 import { searchKey } from '../src/modules/candidates/candidates.schemas.ts';
 import {

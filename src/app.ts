@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
-import { migrateDatabase } from './db/migrate.ts';
+import { migrateDatabase } from './migrate.ts';
 import { startScheduler } from './jobs/scheduler.ts';
 import { resolveJwtSecret } from './lib/secret.ts';
 import { responseSerializerCompiler } from './lib/serializer.ts';

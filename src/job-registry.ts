@@ -13,7 +13,7 @@ export const JOBS: readonly JobDefinition[] = [
   {
     name: 'deadline-alerts',
     description:
-      'Raises alerts: contracts ending within 90/30 days, departures within 30 days without orientation, interviews passed without selection, candidates ready for more than 180 days',
+      'Raises alerts: contracts ending within 90/30 days, residence cards expiring, departures within 30 days without orientation, interviews passed without selection, candidates ready for more than 180 days',
     run: deadlineAlerts,
   },
   {

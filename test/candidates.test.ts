@@ -220,6 +220,25 @@ describe('registering a candidate', () => {
     expect(vinhPhuc.homeProvince2025).toBe('25');
   });
 
+  it('a choice left out (gender, field) is "required", a wrong one lists the choices', async () => {
+    const { gender: _g, occupationField: _f, ...rest } = body();
+    const missing = await t.request({ method: 'POST', url: '/candidates', as: asA, payload: rest });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors).toEqual(
+      expect.arrayContaining([
+        { path: 'gender', message: 'is required' },
+        { path: 'occupationField', message: 'is required' },
+      ]),
+    );
+    const wrong = await t.request({
+      method: 'POST',
+      url: '/candidates',
+      as: asA,
+      payload: body({ gender: 'x' }),
+    });
+    expect(wrong.json().errors).toEqual([{ path: 'gender', message: 'must be one of: male, female' }]);
+  });
+
   it('an admin must name an existing training center', async () => {
     const admin = actors.admin();
     const missing = await t.request({ method: 'POST', url: '/candidates', as: admin, payload: body() });

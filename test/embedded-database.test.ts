@@ -45,7 +45,7 @@ let snapshotCache: Blob | undefined;
 async function migratedSnapshot(): Promise<Blob> {
   // On a PostgreSQL test run there is no PGlite snapshot: migrate one in memory, once.
   if (!snapshotCache) {
-    const { migrateDatabase } = await import('../src/db/migrate.ts');
+    const { migrateDatabase } = await import('../src/migrate.ts');
     const database = await openDatabase({});
     await migrateDatabase(database);
     snapshotCache = (await database.pglite!.dumpDataDir('none')) as Blob;

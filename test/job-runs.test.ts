@@ -93,12 +93,17 @@ describe("a job's runs", () => {
     expect(bad.json().errors[0].path).toBe('cursor');
   });
 
-  it('every count a job reports has its label in Vietnamese, Japanese and English (the admin screen reads them)', async () => {
-    const labels = JSON.parse(readFileSync(new URL('../templates/vocabulary.json', import.meta.url), 'utf8'))
-      .jobCounts as Record<string, Record<string, string>>;
+  it('every job and every count it reports has its label in Vietnamese, Japanese and English (the admin screen reads them)', async () => {
+    const vocabulary = JSON.parse(
+      readFileSync(new URL('../templates/vocabulary.json', import.meta.url), 'utf8'),
+    );
+    const labels = vocabulary.jobCounts as Record<string, Record<string, string>>;
     const jobs = (await h.request({ method: 'GET', url: '/jobs', as: admin })).json().items as {
       name: string;
+      description: string;
     }[];
+    // Each job's description too, the English as the service gives it.
+    for (const job of jobs) expect(vocabulary.jobs[job.name]?.en, job.name).toBe(job.description);
     const keys = new Set<string>();
     for (const { name } of jobs) {
       if (name === 'database-backup') continue; // a copy of the database: its own tests run it

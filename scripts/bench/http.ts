@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { openDatabase } from '../../src/db/client.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrateDatabase } from '../../src/migrate.ts';
 import { type BenchResult, benchEnv } from './lib.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 

@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import postgres from 'postgres';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/client.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrateDatabase } from '../../src/migrate.ts';
 import { XLSX_TYPE } from '../../src/modules/candidates/candidates.xlsx.ts';
 import { type BenchResult, benchConfig, benchEnv } from './lib.ts';
 

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { type SQL, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrateDatabase } from '../../src/migrate.ts';
 import { queryRows } from '../../src/db/query.ts';
 import type { Actor } from '../../src/lib/actor.ts';
 import { createReferenceService } from '../../src/modules/reference/reference.service.ts';

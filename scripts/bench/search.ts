@@ -13,7 +13,7 @@
  */
 import postgres from 'postgres';
 import { openDatabase } from '../../src/db/client.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrateDatabase } from '../../src/migrate.ts';
 import { BENCH_ADMIN, login, runLoad, startService, userToken } from './http.ts';
 import { type BenchResult, DEFAULT_SERVER, round } from './lib.ts';
 import { benchDatabase } from './reports.ts';

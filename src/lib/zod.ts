@@ -13,6 +13,8 @@ z.config({
         if (iss.input === null) return 'must not be null';
         return `must be ${iss.expected === 'int' ? 'an integer' : `of type ${iss.expected}`}`;
       case 'invalid_value':
+        // A choice left out is missing, not a wrong choice (zod reports both the same way).
+        if (iss.input === undefined) return 'is required';
         return `must be one of: ${iss.values.map((v) => String(v)).join(', ')}`;
       case 'too_small':
         if (iss.origin === 'string') return `must be at least ${iss.minimum} characters`;

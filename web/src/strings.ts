@@ -23,6 +23,7 @@ export type VocabGroup =
   | 'grievanceStatuses'
   | 'alertKinds'
   | 'jobCounts'
+  | 'jobs'
   | 'transferKinds'
   | 'transferRoutes'
   | 'fields'

@@ -21,7 +21,7 @@ import {
 import { prefectureName, provinceName, usePrefectures, useProvinces } from '../data.ts';
 import { announce } from '../live.ts';
 import type { Role } from '../session.ts';
-import { column, formatDate, formatNumber, type StringKey, t, vocab } from '../strings.ts';
+import { column, formatDate, formatNumber, type StringKey, t, vocab, vocabKeys } from '../strings.ts';
 import { Filters } from './officer.tsx';
 
 const ROLES: Role[] = ['admin', 'center', 'province', 'partner'];
@@ -694,7 +694,12 @@ export function JobsScreen() {
         </button>
       ),
     },
-    { key: 'description', label: t('ad_description') },
+    {
+      key: 'description',
+      label: t('ad_description'),
+      // The service's own words (English) for a job the vocabulary does not know yet.
+      render: (j) => (vocabKeys('jobs').includes(j.name) ? vocab('jobs', j.name) : j.description),
+    },
     { key: 'schedule', label: t('ad_schedule'), nowrap: true, render: (j) => <code>{j.schedule}</code> },
     {
       key: 'lastRun',

@@ -5,11 +5,11 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { loadReferenceData } from '../modules/reference/reference.seed.ts';
-import type { Database } from './client.ts';
+import type { Database } from './db/client.ts';
+import { loadReferenceData } from './modules/reference/reference.seed.ts';
 
-export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
-const extraSqlFolder = fileURLToPath(new URL('./sql', import.meta.url));
+export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+const extraSqlFolder = fileURLToPath(new URL('./db/sql', import.meta.url));
 
 /** Functions and triggers drizzle-kit does not model: idempotent files, applied in name order. */
 async function applyExtraSql(database: Database) {
