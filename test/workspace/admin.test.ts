@@ -123,7 +123,7 @@ describe("an admin's work", () => {
     expect(cells[0]).toBe(started);
     expect(cells[1]).toMatch(/^\d+(,\d)? giây$/);
     expect(cells[2]).toBe('Thành công');
-    expect(cells[3]).toMatch(/contractEnding90: \d/);
+    expect(cells[3]).toMatch(/Hợp đồng kết thúc trong 90 ngày: \d/);
 
     // Another screen: the last message ("… rows shown", raised on the jobs screen) is gone from view at
     // once, not seconds later, while its text stays in the live region.
