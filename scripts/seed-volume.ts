@@ -20,8 +20,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { type Database, openDatabase } from '../src/db/client.ts';
-import { migrateDatabase } from '../src/migrate.ts';
 import { queryRows } from '../src/db/query.ts';
+import { migrateDatabase } from '../src/migrate.ts';
 import { searchKey } from '../src/modules/candidates/candidates.schemas.ts';
 import {
   homeEmployers,
