@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open as openFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -334,7 +334,7 @@ export async function importCandidates(
     if (embeddedDatabaseOf(deps.db)) return await importChecked(deps, actor, body, options, dir);
     const received = join(dir, 'body');
     await receive(body, received, deps.config.importLimitBytes);
-    const streamed = await importStreaming(deps, actor, () => createReadStream(received), options);
+    const streamed = await importStreaming(deps, actor, received, options);
     return streamed ?? (await importChecked(deps, actor, createReadStream(received), options, dir));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -385,13 +385,14 @@ class NotClean extends Error {}
 async function importStreaming(
   deps: CandidateImportDeps,
   actor: Actor,
-  open: () => AsyncIterable<Buffer | string>,
+  received: string,
   options: ImportOptions,
 ): Promise<ImportResult | undefined> {
   const { db, reference, config } = deps;
   const ownCenter = actor.role === 'center' ? (actor.trainingCenterId ?? null) : undefined;
   const defaultCenter = ownCenter ?? options.trainingCenterId;
-  const format = await formatOf(open(), options.format);
+  const format = await formatOf(received, options.format);
+  const open = () => createReadStream(received);
   const readerOptions = {
     schema: candidateCreateSchema(reference),
     reference,
@@ -451,10 +452,16 @@ function isConstraintError(error: unknown): boolean {
   return false;
 }
 
-/** The body's format: as declared, or sniffed from its first bytes (an .xlsx starts like a ZIP file). */
-async function formatOf(body: AsyncIterable<Buffer | string>, format: ImportOptions['format']) {
+/** A received file's format: as declared, or sniffed from its first bytes (an .xlsx starts like a ZIP file). */
+async function formatOf(path: string, format: ImportOptions['format']) {
   if (format !== 'sniff') return format;
-  return (await peekFormat(body)).zip ? 'xlsx' : 'csv';
+  const file = await openFile(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);
+    return isZipMagic(buffer.subarray(0, bytesRead)) ? 'xlsx' : 'csv';
+  } finally {
+    await file.close();
+  }
 }
 
 /**
